@@ -1,0 +1,15 @@
+package dev.rnnlab;
+
+/**
+ * An error the user can act on: bad input, a missing or garbled file, a shape mismatch, a diverging run.
+ * Its message is one line that says what is wrong and what to do; the CLI prints it without a stack trace.
+ */
+public class RnnlabException extends RuntimeException {
+    public RnnlabException(String message) {
+        super(message);
+    }
+
+    public RnnlabException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.rnnlab.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code rnnlab} command: one subcommand per job (see {@code rnnlab --help}). */
+@Command(name = "rnnlab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Recurrent sequence models on the JVM: D2L chapter 8 as real software.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code, for tests and for {@link #main}. */
+    public static int run(String... args) {
+        return Cli.newCommandLine(new Main()).execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"rnnlab " + RnnlabVersion.get()};
+        }
+    }
+}
