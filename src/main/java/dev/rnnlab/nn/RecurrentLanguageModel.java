@@ -15,7 +15,7 @@ import dev.rnnlab.tensor.Initializers;
  * dL/d(initial state)); {@link #finalState} gives the state to carry into the next batch. One model
  * instance holds the buffers for its largest batch shape and is not thread-safe.
  */
-public final class RecurrentLanguageModel {
+public final class RecurrentLanguageModel implements LanguageModel {
     private final ModelConfig config;
     private final Parameters params = new Parameters();
     private final Embedding embedding;  // null for one-hot input
@@ -48,10 +48,12 @@ public final class RecurrentLanguageModel {
         }
     }
 
+    @Override
     public ModelConfig config() {
         return config;
     }
 
+    @Override
     public Parameters parameters() {
         return params;
     }
@@ -80,6 +82,7 @@ public final class RecurrentLanguageModel {
     }
 
     /** Training mode applies dropout (drawn from {@code rng}); evaluation mode does not. */
+    @Override
     public void setTraining(boolean training, Rng rng) {
         if (training && config.dropout() > 0 && rng == null) throw new IllegalArgumentException("dropout needs an Rng");
         this.training = training;
@@ -87,6 +90,7 @@ public final class RecurrentLanguageModel {
     }
 
     /** A zero state for {@code batch} streams. */
+    @Override
     public RecurrentState zeroState(int batch) {
         return RecurrentState.zeros(config, batch);
     }
@@ -96,6 +100,7 @@ public final class RecurrentLanguageModel {
      * and returns the mean cross-entropy over all T*B targets, or NaN when {@code targets} is null
      * (logits only, e.g. for generation). Caches what {@link #backward} needs.
      */
+    @Override
     public double forward(int[] inputs, int[] targets, int steps, int batch, RecurrentState initial) {
         checkBatch(inputs, targets, steps, batch, initial);
         this.steps = steps;
@@ -144,6 +149,7 @@ public final class RecurrentLanguageModel {
      * {@code gradInitial} is non-null, writes dL/d(initial state) into it. {@code stepScale} (may be null)
      * multiplies, at every layer, the gradient passed from step t to the state before it.
      */
+    @Override
     public void backward(RecurrentState gradInitial, float[] stepScale) {
         backward(gradInitial, null, stepScale);
     }
@@ -176,6 +182,7 @@ public final class RecurrentLanguageModel {
     }
 
     /** Copies the state after the last forward's final step into {@code into} (to carry it onwards). */
+    @Override
     public void finalState(RecurrentState into) {
         checkState(into, batch, "state");
         int d = config.directions();
@@ -187,6 +194,7 @@ public final class RecurrentLanguageModel {
     }
 
     /** Logits of the last forward, [T*B][V] row-major (valid until the next forward). */
+    @Override
     public float[] logits() {
         return output.logits();
     }
