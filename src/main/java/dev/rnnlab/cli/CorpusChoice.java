@@ -43,6 +43,10 @@ final class CorpusChoice {
                         d.name() + " (" + path + ")");
             }
             Path path = Path.of(chosen);
+            if (file == null && !Files.exists(path)) {
+                throw new dev.rnnlab.RnnlabException("--corpus '" + chosen + "' is neither a named corpus ("
+                        + String.join(", ", Dataset.all().stream().map(Dataset::name).toList()) + ") nor a file");
+            }
             return new Loaded(read(path, orDefault(normalize, Normalizer.D2L), tokens), path.toString());
         }
         DataCache cache = DataCache.locate(dataDir);
