@@ -1,0 +1,163 @@
+package dev.rnnlab.cli;
+
+import dev.rnnlab.RnnlabException;
+import dev.rnnlab.data.Dataset;
+import dev.rnnlab.plot.ZipfChart;
+import dev.rnnlab.stats.NGram;
+import dev.rnnlab.stats.NGramCounts;
+import dev.rnnlab.stats.ZipfFit;
+import dev.rnnlab.text.Corpus;
+import dev.rnnlab.text.Normalizer;
+import dev.rnnlab.text.Tokenizer;
+import dev.rnnlab.text.Vocabulary;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code rnnlab stats}: n-gram tables and Zipf's law for a corpus (D2L 8.3.2). */
+@Command(name = "stats", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Top n-grams and fitted Zipf exponents of a corpus, and D2L 8.3.2's log-log "
+                + "frequency-vs-rank figure.",
+            "Without FILE or --corpus it reads the timemachine corpus with word tokens, as D2L does for Zipf's "
+                + "law; if that is neither cached nor downloadable it says so and uses a built-in synthetic corpus."})
+final class StatsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "A UTF-8 text file to analyse.")
+    Path file;
+
+    @Option(names = "--corpus", paramLabel = "NAME|FILE",
+            description = "A named corpus (timemachine, tinyshakespeare) or a file. Default: timemachine, "
+                    + "with a synthetic fallback when offline.")
+    String corpus;
+
+    @Option(names = "--tokens", paramLabel = "char|word", defaultValue = "word",
+            description = "Tokenization (default: ${DEFAULT-VALUE}, as D2L's Zipf analysis).")
+    String tokens;
+
+    @Option(names = "--normalize", paramLabel = "d2l|raw",
+            description = "Normalization (default: the named corpus's own, timemachine d2l and "
+                    + "tinyshakespeare raw; d2l for a FILE).")
+    String normalize;
+
+    @Option(names = "--n", split = ",", paramLabel = "N", defaultValue = "1,2,3",
+            description = "n-gram orders, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<Integer> orders;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "10",
+            description = "Rows of each top n-gram table (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--zipf-ranks", paramLabel = "FROM:TO", defaultValue = "10:1000",
+            description = "Rank range of the Zipf fit (default: ${DEFAULT-VALUE}; the first ranks bend away "
+                    + "from the power law, D2L 8.3.2).")
+    String zipfRanks;
+
+    @Option(names = "--plot", paramLabel = "OUT.png|OUT.svg",
+            description = "Write the log-log frequency-vs-rank figure with the fitted lines (PNG or SVG by "
+                    + "extension).")
+    Path plot;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Corpus cache directory (default: $RNNLAB_DATA, else ~/.cache/rnnlab).")
+    Path dataDir;
+
+    @Option(names = "--verbose", description = "Show stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Tokenizer tokenizer = Tokenizer.parse(tokens);
+        Normalizer normalizer = normalize == null ? null : Normalizer.parse(normalize);
+        int[] ranks = parseRanks(zipfRanks);
+        for (int n : orders) {
+            if (n < 1 || n > 9) throw new RnnlabException("--n orders must be between 1 and 9, got " + n);
+        }
+        if (top < 0) throw new RnnlabException("--top must be 0 or more, got " + top);
+
+        CorpusChoice.Loaded loaded = CorpusChoice.load(file, corpus, Dataset.TIMEMACHINE, dataDir, normalizer,
+                tokenizer, err);
+        Corpus c = loaded.corpus();
+        Vocabulary v = c.vocabulary();
+        out.printf(Locale.ROOT, "corpus %s: %,d %s tokens after %s normalization, vocabulary %,d (with <unk>), "
+                + "sha256 %s%n", loaded.source(), c.length(), c.tokenizer().id(), c.normalizer().id(), v.size(),
+                c.sha256());
+
+        List<ZipfChart.Curve> curves = new ArrayList<>();
+        List<String> fitLines = new ArrayList<>();
+        for (int n : orders) {
+            NGramCounts counts = NGramCounts.count(c.indices(), v.size(), n);
+            out.printf(Locale.ROOT, "%nTop %d %d-grams (%,d in all, %,d distinct)%n", top, n, counts.total(),
+                    counts.distinct());
+            out.printf(Locale.ROOT, "%6s %10s  %s%n", "rank", "count", "n-gram");
+            int rank = 1;
+            for (NGram g : counts.top(top)) {
+                out.printf(Locale.ROOT, "%6d %10d  %s%n", rank++, g.count(), show(g.tokens(), v));
+            }
+            long[] byRank = counts.frequenciesByRank();
+            ZipfFit fit = ZipfFit.fit(byRank, ranks[0], ranks[1]);
+            fitLines.add(fit.isValid()
+                    ? String.format(Locale.ROOT, "%3d %8.3f %8.4f   %d..%d", n, fit.alpha(), fit.rSquared(),
+                            fit.fromRank(), fit.toRank())
+                    : String.format(Locale.ROOT, "%3d %8s %8s   only %d distinct, too few for ranks %d..%d", n,
+                            "-", "-", counts.distinct(), ranks[0], ranks[1]));
+            curves.add(new ZipfChart.Curve(n + "-grams", byRank, fit.alpha(), fit.logIntercept(), fit.fromRank(),
+                    fit.toRank()));
+        }
+        out.printf(Locale.ROOT, "%nZipf fit, log frequency = c - alpha log rank (least squares over ranks %d..%d)%n",
+                ranks[0], ranks[1]);
+        out.printf(Locale.ROOT, "%3s %8s %8s   %s%n", "n", "alpha", "R^2", "ranks");
+        fitLines.forEach(out::println);
+        if (plot != null) {
+            ZipfChart.write(plot, "Zipf's law: " + loaded.corpus().name() + ", " + c.tokenizer().id() + " tokens",
+                    curves);
+            out.println();
+            out.println("wrote " + plot);
+        }
+        out.flush();
+        return 0;
+    }
+
+    static int[] parseRanks(String text) {
+        String[] parts = text.split(":");
+        try {
+            if (parts.length == 2) {
+                int from = Integer.parseInt(parts[0].strip());
+                int to = Integer.parseInt(parts[1].strip());
+                if (from >= 1 && to > from) return new int[] {from, to};
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new RnnlabException("cannot read --zipf-ranks '" + text + "': give FROM:TO with 1 <= FROM < TO, "
+                + "e.g. 10:1000");
+    }
+
+    /** An n-gram as D2L prints it: the token itself, or a tuple; whitespace tokens made visible. */
+    static String show(int[] ngram, Vocabulary v) {
+        List<String> parts = new ArrayList<>();
+        for (int t : ngram) parts.add(visible(v.tokenOf(t)));
+        return parts.size() == 1 ? parts.getFirst() : "(" + String.join(", ", parts) + ")";
+    }
+
+    private static String visible(String token) {
+        return switch (token) {
+            case " " -> "' '";
+            case "\n" -> "'\\n'";
+            case "\t" -> "'\\t'";
+            case "\r" -> "'\\r'";
+            default -> token;
+        };
+    }
+}

@@ -1,0 +1,147 @@
+package dev.rnnlab.text;
+
+import dev.rnnlab.RnnlabException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * A text as token indices plus everything needed to say later where they came from: the vocabulary, the
+ * normalization and tokenization, and the sha256 of the source file (for checkpoint provenance).
+ * D2L 8.2's {@code load_corpus_time_machine}, for files of any size.
+ */
+public final class Corpus {
+    private final String name;
+    private final String sha256;
+    private final Normalizer normalizer;
+    private final Tokenizer tokenizer;
+    private final Vocabulary vocabulary;
+    private final int[] indices;
+
+    private Corpus(String name, String sha256, Normalizer normalizer, Tokenizer tokenizer, Vocabulary vocabulary,
+            int[] indices) {
+        this.name = name;
+        this.sha256 = sha256;
+        this.normalizer = normalizer;
+        this.tokenizer = tokenizer;
+        this.vocabulary = vocabulary;
+        this.indices = indices;
+    }
+
+    /** Reads {@code path} with no reserved tokens and no frequency cut-off. */
+    public static Corpus load(Path path, Normalizer normalizer, Tokenizer tokenizer) {
+        return load(path, normalizer, tokenizer, 0, List.of(), null);
+    }
+
+    /** Reads {@code path} (see {@link #load(Path, Normalizer, Tokenizer, int, List, LongConsumer)}). */
+    public static Corpus load(Path path, Normalizer normalizer, Tokenizer tokenizer, int minFreq,
+            List<String> reserved) {
+        return load(path, normalizer, tokenizer, minFreq, reserved, null);
+    }
+
+    /**
+     * Reads {@code path} in two streaming passes, counting tokens and then encoding them into one int[],
+     * so the text itself is never in memory. {@code progress}, if not null, receives bytes read so far,
+     * counting both passes (so it runs to twice the file size).
+     */
+    public static Corpus load(Path path, Normalizer normalizer, Tokenizer tokenizer, int minFreq,
+            List<String> reserved, LongConsumer progress) {
+        long size = TextFileReader.checkReadable(path);
+        MessageDigest digest = sha256Digest();
+        LinkedHashMap<String, long[]> counts = new LinkedHashMap<>();
+        long[] total = new long[1];
+        TextFileReader.read(path, normalizer.wrap(tokenizer.wrap(token -> {
+            long[] c = counts.get(token);
+            if (c == null) counts.put(token, c = new long[1]);
+            c[0]++;
+            total[0]++;
+        })), digest, progress);
+        if (total[0] == 0) {
+            throw TextFileReader.problem(path, "no tokens after " + normalizer.id() + " normalization");
+        }
+        if (total[0] > Integer.MAX_VALUE - 8) {
+            throw TextFileReader.problem(path, total[0] + " tokens is more than one int[] can hold; "
+                    + "split the file");
+        }
+        LinkedHashMap<String, Long> firstOccurrenceCounts = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : counts.entrySet()) firstOccurrenceCounts.put(e.getKey(), e.getValue()[0]);
+        Vocabulary vocabulary = Vocabulary.fromCounts(firstOccurrenceCounts, minFreq, reserved);
+
+        int[] indices = new int[(int) total[0]];
+        int[] at = new int[1];
+        LongConsumer secondPass = progress == null ? null : bytes -> progress.accept(size + bytes);
+        TextFileReader.read(path, normalizer.wrap(tokenizer.wrap(token -> {
+            if (at[0] == indices.length) throw new RnnlabException("corpus '" + path + "' changed while reading");
+            indices[at[0]++] = vocabulary.indexOf(token);
+        })), null, secondPass);
+        if (at[0] != indices.length) throw new RnnlabException("corpus '" + path + "' changed while reading");
+        return new Corpus(path.getFileName().toString(), HexFormat.of().formatHex(digest.digest()), normalizer,
+                tokenizer, vocabulary, indices);
+    }
+
+    /** A corpus from an in-memory text (for small texts, synthetic data and tests). */
+    public static Corpus fromText(String name, String text, Normalizer normalizer, Tokenizer tokenizer, int minFreq,
+            List<String> reserved) {
+        List<String> tokens = tokenizer.tokenize(text, normalizer);
+        if (tokens.isEmpty()) {
+            throw new RnnlabException("corpus '" + name + "' has no tokens after " + normalizer.id()
+                    + " normalization");
+        }
+        Vocabulary vocabulary = Vocabulary.of(tokens, minFreq, reserved);
+        MessageDigest digest = sha256Digest();
+        digest.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new Corpus(name, HexFormat.of().formatHex(digest.digest()), normalizer, tokenizer, vocabulary,
+                vocabulary.encode(tokens));
+    }
+
+    static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** The file name (or the name given to {@link #fromText}). */
+    public String name() {
+        return name;
+    }
+
+    /** Hex sha256 of the source bytes (UTF-8 bytes for {@link #fromText}). */
+    public String sha256() {
+        return sha256;
+    }
+
+    public Normalizer normalizer() {
+        return normalizer;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    /** The token indices in corpus order; the array itself, not a copy, so do not modify it. */
+    public int[] indices() {
+        return indices;
+    }
+
+    /** Number of tokens. */
+    public int length() {
+        return indices.length;
+    }
+
+    @Override
+    public String toString() {
+        return "Corpus(" + name + ", " + indices.length + " " + tokenizer.id() + " tokens, vocabulary "
+                + vocabulary.size() + ", " + normalizer.id() + ")";
+    }
+}

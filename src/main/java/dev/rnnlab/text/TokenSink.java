@@ -1,0 +1,6 @@
+package dev.rnnlab.text;
+
+/** Receives tokens in corpus order. */
+interface TokenSink {
+    void accept(String token);
+}
