@@ -56,11 +56,13 @@ public final class Vocabulary {
         int reservedCount = tokens.size() - 1;
         List<Long> counts = new ArrayList<>(Collections.nCopies(tokens.size(), 0L));
         long unknown = 0;
+        Map<String, Integer> special = new HashMap<>();
+        for (int i = 0; i < tokens.size(); i++) special.put(tokens.get(i), i);
         for (Map.Entry<String, Long> e : byFrequency) {
-            int at = tokens.indexOf(e.getKey()); // only ever the first few entries: reserved tokens
+            Integer at = special.get(e.getKey()); // a corpus token spelled like <unk> or a reserved token
             if (e.getValue() < minFreq) {
                 unknown += e.getValue();
-            } else if (at >= 0 && at <= reservedCount) {
+            } else if (at != null) {
                 counts.set(at, counts.get(at) + e.getValue());
             } else {
                 tokens.add(e.getKey());

@@ -89,7 +89,7 @@ class StatsCommandTest {
         CorpusChoice.Loaded loaded = CorpusChoice.load(null, null, unreachable, dir, null, Tokenizer.WORD,
                 new PrintWriter(err));
         assertThat(err.toString()).hasLineCount(1).startsWith("rnnlab: corpus 'timemachine' is not cached in " + dir)
-                .contains("using the built-in synthetic corpus markov(order=2, alphabet=27");
+                .contains("using the built-in synthetic corpus markov(order=3, alphabet=6");
         assertThat(loaded.corpus().length()).isPositive();
         assertThat(loaded.source()).contains("seed 0");
     }
