@@ -77,7 +77,7 @@ final class CorpusChoice {
             // Corpus.load reports unreadable files itself
         }
         if (size < PROGRESS_BYTES || !Terminal.isInteractive()) return Corpus.load(path, normalize, tokens);
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("reading").setInitialMax(2 * size)
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("reading (2 passes)").setInitialMax(2 * size)
                 .setUnit(" MB", 1 << 20).build()) {
             LongConsumer progress = bar::stepTo;
             return Corpus.load(path, normalize, tokens, 0, List.of(), progress);
