@@ -48,6 +48,8 @@ public final class ZipfChart {
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setXAxisDecimalPattern("#,###");
+        chart.getStyler().setYAxisDecimalPattern("#,###");
         int i = 0;
         for (Curve c : curves) {
             if (c.frequenciesByRank().length == 0) continue;
