@@ -8,8 +8,6 @@ package dev.rnnlab;
  */
 public final class Rng {
     private long s0, s1, s2, s3;
-    private double spareGaussian;
-    private boolean hasSpareGaussian;
 
     public Rng(long seed) {
         long x = seed;
@@ -33,7 +31,7 @@ public final class Rng {
         return new Rng(state);
     }
 
-    /** The four state words; a pending second Gaussian is dropped, so call between whole draws. */
+    /** The four state words: all there is to this generator. */
     public long[] state() {
         return new long[] {s0, s1, s2, s3};
     }
@@ -86,22 +84,18 @@ public final class Rng {
         return (nextLong() >>> 40) * 0x1.0p-24f;
     }
 
-    /** Standard normal, by the Marsaglia polar method. */
+    /**
+     * Standard normal, by the Marsaglia polar method. The method's second variate is dropped so that the
+     * four state words stay the whole state (a checkpoint taken anywhere resumes the same stream).
+     */
     public double nextGaussian() {
-        if (hasSpareGaussian) {
-            hasSpareGaussian = false;
-            return spareGaussian;
-        }
         double u, v, s;
         do {
             u = 2 * nextDouble() - 1;
             v = 2 * nextDouble() - 1;
             s = u * u + v * v;
         } while (s >= 1 || s == 0);
-        double scale = Math.sqrt(-2 * Math.log(s) / s);
-        spareGaussian = v * scale;
-        hasSpareGaussian = true;
-        return u * scale;
+        return u * Math.sqrt(-2 * Math.log(s) / s);
     }
 
     /** Shuffles {@code a} in place (Fisher-Yates). */

@@ -16,6 +16,7 @@ final class Cli {
 
     static CommandLine newCommandLine(Object root) {
         CommandLine cl = new CommandLine(root);
+        cl.setOverwrittenOptionsAllowed(true);  // the last of a repeated option wins, as in most tools
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.originalArgs().contains("--verbose");
             if (ex instanceof RnnlabException ue) {

@@ -1,17 +1,12 @@
 package dev.rnnlab.plot;
 
-import dev.rnnlab.RnnlabException;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -21,8 +16,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class ZipfChart {
     private static final int MAX_POINTS = 2000;
-    private static final Color[] COLORS = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
-        new Color(214, 39, 40), new Color(148, 103, 189)};
 
     /**
      * One curve: its label, frequencies by rank (most frequent first), and the fitted line as
@@ -35,25 +28,17 @@ public final class ZipfChart {
 
     /** Draws the curves and writes {@code out} as PNG or SVG, chosen by its extension. */
     public static void write(Path out, String title, List<Curve> curves) {
-        String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean svg = name.endsWith(".svg");
-        if (!svg && !name.endsWith(".png")) {
-            throw new RnnlabException("cannot write plot '" + out + "': use a .png or .svg file name");
-        }
-        XYChart chart = new XYChartBuilder().width(800).height(600).title(title).xAxisTitle("rank (log)")
-                .yAxisTitle("frequency (log)").build();
+        ChartFiles.isSvg(out);
+        XYChart chart = ChartFiles.newChart(title, "rank (log)", "frequency (log)");
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
-        chart.getStyler().setMarkerSize(0);
         chart.getStyler().setXAxisDecimalPattern("#,###");
         chart.getStyler().setYAxisDecimalPattern("#,###");
         int i = 0;
         for (Curve c : curves) {
             if (c.frequenciesByRank().length == 0) continue;
-            Color color = COLORS[i++ % COLORS.length];
+            Color color = ChartFiles.COLORS[i++ % ChartFiles.COLORS.length];
             double[][] xy = logSpaced(c.frequenciesByRank());
             XYSeries s = chart.addSeries(c.label(), xy[0], xy[1]);
             s.setMarker(SeriesMarkers.NONE);
@@ -71,16 +56,7 @@ public final class ZipfChart {
                         new float[] {6f, 4f}, 0f));
             }
         }
-        try {
-            if (svg) {
-                VectorGraphicsEncoder.saveVectorGraphic(chart, out.toString(),
-                        VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            } else {
-                BitmapEncoder.saveBitmap(chart, out.toString(), BitmapEncoder.BitmapFormat.PNG);
-            }
-        } catch (IOException e) {
-            throw new RnnlabException("cannot write plot '" + out + "': " + e.getMessage());
-        }
+        ChartFiles.save(chart, out);
     }
 
     /** Every rank up to 100, then about MAX_POINTS ranks spaced evenly in log rank, and the last one. */

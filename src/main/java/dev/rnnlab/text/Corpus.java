@@ -84,6 +84,29 @@ public final class Corpus {
                 tokenizer, vocabulary, indices);
     }
 
+    /**
+     * Reads {@code path} in one streaming pass into indices of an existing {@code vocabulary} (a trained
+     * model's), tokens outside it becoming {@code <unk>}: for evaluating a model on new text.
+     */
+    public static Corpus encode(Path path, Normalizer normalizer, Tokenizer tokenizer, Vocabulary vocabulary) {
+        TextFileReader.checkReadable(path);
+        MessageDigest digest = sha256Digest();
+        int[][] buf = {new int[1 << 16]};
+        int[] at = new int[1];
+        TextFileReader.read(path, normalizer.wrap(tokenizer.wrap(token -> {
+            if (at[0] == buf[0].length) {
+                if (buf[0].length >= Integer.MAX_VALUE / 2) {
+                    throw TextFileReader.problem(path, "more tokens than one int[] can hold; split the file");
+                }
+                buf[0] = java.util.Arrays.copyOf(buf[0], buf[0].length * 2);
+            }
+            buf[0][at[0]++] = vocabulary.indexOf(token);
+        })), digest, null);
+        if (at[0] == 0) throw TextFileReader.problem(path, "no tokens after " + normalizer.id() + " normalization");
+        return new Corpus(path.getFileName().toString(), HexFormat.of().formatHex(digest.digest()), normalizer,
+                tokenizer, vocabulary, java.util.Arrays.copyOf(buf[0], at[0]));
+    }
+
     /** A corpus from an in-memory text (for small texts, synthetic data and tests). */
     public static Corpus fromText(String name, String text, Normalizer normalizer, Tokenizer tokenizer, int minFreq,
             List<String> reserved) {

@@ -1,0 +1,65 @@
+package dev.rnnlab.cli;
+
+import dev.rnnlab.RnnlabException;
+import dev.rnnlab.io.Checkpoint;
+import dev.rnnlab.text.Corpus;
+import dev.rnnlab.text.Normalizer;
+import dev.rnnlab.text.Tokenizer;
+import dev.rnnlab.train.Evaluator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code rnnlab eval}: perplexity of a trained model on any text. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Perplexity and bits per token of a checkpoint's model on a text file, read with the checkpoint's"
+                + " normalization, tokenization and vocabulary (unknown tokens count as <unk>).",
+            "The text is cut into --batch contiguous streams read --steps tokens at a time with the hidden state carried."})
+final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR", required = true, description = "A checkpoint written by rnnlab train.")
+    Path checkpoint;
+
+    @Parameters(paramLabel = "FILE", description = "A UTF-8 text file.")
+    Path file;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Parallel streams (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "256", description = "Tokens per forward (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--verbose", description = "Show stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (batch < 1 || steps < 1) throw new RnnlabException("--batch and --steps must be >= 1");
+        Checkpoint.Loaded c = Checkpoint.read(checkpoint, engine.gemm());
+        Normalizer normalizer = Normalizer.parse(c.info().provenance().normalizer());
+        Tokenizer tokenizer = Tokenizer.parse(c.info().provenance().tokenizer());
+        Corpus text = Corpus.encode(file, normalizer, tokenizer, c.vocabulary());
+        long unknown = 0;
+        for (int t : text.indices()) if (t == 0) unknown++;
+        Evaluator.Result r = Evaluator.evaluate(c.model(), text.indices(), batch, steps);
+        String unit = tokenizer == Tokenizer.CHAR ? "char" : "word";
+        out.printf(Locale.ROOT, "%s: %,d %s tokens (%,d unknown), %,d predicted%n", file, text.length(), unit, unknown, r.tokens());
+        out.printf(Locale.ROOT, "perplexity %.4f  cross-entropy %.4f nats/%s  %.4f bits/%s%n", r.perplexity(), r.meanLoss(), unit,
+                r.bitsPerToken(), unit);
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.rnnlab.nn;
+
+import java.util.Locale;
+
+/** The recurrent cells, with the number of gate blocks G (W_ih is [G*H, I]) and of state vectors. */
+public enum CellType {
+    /** Elman RNN with tanh, D2L 8.4 (8.4.5). */
+    RNN_TANH(1, 1),
+    /** Elman RNN with ReLU. */
+    RNN_RELU(1, 1),
+    /** Gated recurrent unit, D2L 9.1 (PyTorch's equations). */
+    GRU(3, 1),
+    /** Long short-term memory, D2L 9.2 (PyTorch's equations). */
+    LSTM(4, 2);
+
+    final int gates;
+    final int states;
+
+    CellType(int gates, int states) {
+        this.gates = gates;
+        this.states = states;
+    }
+
+    /** True for the LSTM, whose state is (h, c). */
+    public boolean hasCellState() {
+        return states == 2;
+    }
+
+    /** Parses "rnn" (tanh), "rnn_tanh", "rnn_relu", "gru", "lstm". */
+    public static CellType parse(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "rnn", "rnn_tanh", "rnn-tanh", "tanh" -> RNN_TANH;
+            case "rnn_relu", "rnn-relu", "relu" -> RNN_RELU;
+            case "gru" -> GRU;
+            case "lstm" -> LSTM;
+            default -> throw new IllegalArgumentException("unknown cell '" + s + "': use rnn, rnn_relu, gru or lstm");
+        };
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

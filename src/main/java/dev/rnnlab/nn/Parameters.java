@@ -1,0 +1,100 @@
+package dev.rnnlab.nn;
+
+import dev.rnnlab.RnnlabException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every parameter of a model in one contiguous {@code float[]}, with its gradient in a second one of the
+ * same layout, and named row-major views ({@link Tensor}) into both. Layers register their tensors while
+ * the model is built; {@link #allocate()} then fixes the layout.
+ */
+public final class Parameters {
+
+    /** A named view: {@code shape} row-major at {@code values[offset .. offset + size)}. */
+    public record Tensor(String name, int[] shape, int offset, int size) {
+        public String shapeString() {
+            return Arrays.toString(shape);
+        }
+    }
+
+    private final Map<String, Tensor> tensors = new LinkedHashMap<>();
+    private int size;
+    private float[] values;
+    private float[] grads;
+
+    Tensor add(String name, int... shape) {
+        if (values != null) throw new IllegalStateException("parameters already allocated");
+        if (tensors.containsKey(name)) throw new IllegalArgumentException("duplicate parameter " + name);
+        int n = 1;
+        for (int d : shape) n = Math.multiplyExact(n, d);
+        Tensor t = new Tensor(name, shape.clone(), size, n);
+        tensors.put(name, t);
+        size += n;
+        return t;
+    }
+
+    void allocate() {
+        values = new float[size];
+        grads = new float[size];
+    }
+
+    /** All parameter values, in registration order. */
+    public float[] values() {
+        return values;
+    }
+
+    /** The gradients, same layout as {@link #values()}. */
+    public float[] grads() {
+        return grads;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public List<Tensor> tensors() {
+        return Collections.unmodifiableList(new ArrayList<>(tensors.values()));
+    }
+
+    /** The tensor called {@code name}; a clear error when the model has none such. */
+    public Tensor tensor(String name) {
+        Tensor t = tensors.get(name);
+        if (t == null) throw new RnnlabException("the model has no parameter '" + name + "' (it has " + tensors.keySet() + ")");
+        return t;
+    }
+
+    public boolean has(String name) {
+        return tensors.containsKey(name);
+    }
+
+    public void zeroGrads() {
+        Arrays.fill(grads, 0f);
+    }
+
+    /** Copies {@code data} into the named tensor, checking its shape. */
+    public void set(String name, int[] shape, float[] data) {
+        Tensor t = tensor(name);
+        if (!Arrays.equals(t.shape(), shape) || data.length != t.size()) {
+            throw new RnnlabException("parameter '" + name + "' has shape " + t.shapeString() + " but the data has shape "
+                    + Arrays.toString(shape) + " (" + data.length + " values)");
+        }
+        System.arraycopy(data, 0, values, t.offset(), t.size());
+    }
+
+    /** A copy of the named tensor's values. */
+    public float[] get(String name) {
+        Tensor t = tensor(name);
+        return Arrays.copyOfRange(values, t.offset(), t.offset() + t.size());
+    }
+
+    /** A copy of the named tensor's gradient. */
+    public float[] grad(String name) {
+        Tensor t = tensor(name);
+        return Arrays.copyOfRange(grads, t.offset(), t.offset() + t.size());
+    }
+}

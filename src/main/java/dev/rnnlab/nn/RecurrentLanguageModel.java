@@ -1,0 +1,238 @@
+package dev.rnnlab.nn;
+
+import dev.rnnlab.Rng;
+import dev.rnnlab.RnnlabException;
+import dev.rnnlab.tensor.Gemm;
+import dev.rnnlab.tensor.Initializers;
+
+/**
+ * A recurrent language model (D2L 8.6's RNNModel): one-hot or embedded tokens, a stack of RNN, GRU or
+ * LSTM layers (optionally bidirectional, dropout between layers), a linear output over every step and
+ * the mean softmax cross-entropy over all T*B tokens.
+ *
+ * <p>Use: {@link #forward} a time-major batch from an initial {@link RecurrentState}, then
+ * {@link #backward} to accumulate dL/dtheta into {@link #parameters()}{@code .grads()} (and, if asked,
+ * dL/d(initial state)); {@link #finalState} gives the state to carry into the next batch. One model
+ * instance holds the buffers for its largest batch shape and is not thread-safe.
+ */
+public final class RecurrentLanguageModel implements LanguageModel {
+    private final ModelConfig config;
+    private final Parameters params = new Parameters();
+    private final Embedding embedding;  // null for one-hot input
+    private final RecurrentLayer[] layers;
+    private final Linear output;
+
+    private boolean training;
+    private Rng dropoutRng;
+    private float[][] dropMasks = new float[0][];  // per layer below the top: 0 or 1/(1-p), [T*B*D*H]
+    private float[][] dropped = new float[0][];    // the masked outputs fed to the next layer
+
+    private int steps, batch;
+    private int[] inputs, targets;
+    private float[] dLogits = new float[0];
+    private float[] topOutput;
+    private double lastLoss = Double.NaN;
+
+    public RecurrentLanguageModel(ModelConfig config, Gemm gemm) {
+        this.config = config;
+        embedding = config.embed() > 0 ? new Embedding(config.vocab(), config.embed(), params) : null;
+        layers = new RecurrentLayer[config.layers()];
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = new RecurrentLayer(config.cell(), l, config.inputSize(l), config.hidden(), config.bidirectional(), params, gemm);
+        }
+        output = new Linear(config.directions() * config.hidden(), config.vocab(), params, gemm);
+        params.allocate();
+        if (config.layers() > 1) {
+            dropMasks = new float[config.layers() - 1][0];
+            dropped = new float[config.layers() - 1][0];
+        }
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public Parameters parameters() {
+        return params;
+    }
+
+    /**
+     * PyTorch's default initialisation: every recurrent and linear tensor U(-1/sqrt(fan), 1/sqrt(fan)) with
+     * fan = H for the recurrent layers and the linear layer's input width for it; embeddings N(0, 1).
+     */
+    public void initPyTorchDefault(Rng rng) {
+        float[] w = params.values();
+        double rnnBound = 1 / Math.sqrt(config.hidden());
+        for (Parameters.Tensor t : params.tensors()) {
+            if (t.name().startsWith("rnn.")) Initializers.uniform(w, t.offset(), t.size(), rnnBound, rng);
+            else if (t.name().startsWith("linear.")) Initializers.uniform(w, t.offset(), t.size(), 1 / Math.sqrt(output.in), rng);
+            else Initializers.normal(w, t.offset(), t.size(), 1.0, rng);
+        }
+    }
+
+    /** D2L 8.5's initialisation: weights N(0, 0.01^2), biases zero. */
+    public void initD2l(Rng rng) {
+        float[] w = params.values();
+        for (Parameters.Tensor t : params.tensors()) {
+            if (t.name().contains("bias")) java.util.Arrays.fill(w, t.offset(), t.offset() + t.size(), 0f);
+            else Initializers.normal(w, t.offset(), t.size(), 0.01, rng);
+        }
+    }
+
+    /** Training mode applies dropout (drawn from {@code rng}); evaluation mode does not. */
+    @Override
+    public void setTraining(boolean training, Rng rng) {
+        if (training && config.dropout() > 0 && rng == null) throw new IllegalArgumentException("dropout needs an Rng");
+        this.training = training;
+        this.dropoutRng = rng;
+    }
+
+    /** A zero state for {@code batch} streams. */
+    @Override
+    public RecurrentState zeroState(int batch) {
+        return RecurrentState.zeros(config, batch);
+    }
+
+    /**
+     * Runs the model on a time-major batch ({@code inputs[t*B + b]}) from {@code initial} (null = zeros)
+     * and returns the mean cross-entropy over all T*B targets, or NaN when {@code targets} is null
+     * (logits only, e.g. for generation). Caches what {@link #backward} needs.
+     */
+    @Override
+    public double forward(int[] inputs, int[] targets, int steps, int batch, RecurrentState initial) {
+        checkBatch(inputs, targets, steps, batch, initial);
+        this.steps = steps;
+        this.batch = batch;
+        this.inputs = inputs;
+        this.targets = targets;
+        int rows = steps * batch;
+        float[] x = embedding != null ? embedding.forward(inputs, rows) : null;
+        int[] tokens = embedding != null ? null : inputs;
+        float[][] h0 = initial == null ? null : initial.h;
+        float[][] c0 = initial == null ? null : initial.c;
+        int d = config.directions();
+        for (int l = 0; l < layers.length; l++) {
+            float[] y = layers[l].forward(x, l == 0 ? tokens : null, steps, batch, h0, c0, l * d);
+            if (l < layers.length - 1 && training && config.dropout() > 0) y = dropout(l, y, rows * layers[l].width());
+            x = y;
+        }
+        topOutput = x;
+        float[] logits = output.forward(x, rows);
+        if (targets == null) {
+            lastLoss = Double.NaN;
+            return lastLoss;
+        }
+        if (dLogits.length < rows * config.vocab()) dLogits = new float[rows * config.vocab()];
+        lastLoss = SoftmaxCrossEntropy.forward(logits, targets, rows, config.vocab(), dLogits, rows) / rows;
+        return lastLoss;
+    }
+
+    // inverted dropout: keep with probability 1-p and scale by 1/(1-p), so evaluation needs no rescaling
+    private float[] dropout(int l, float[] y, int n) {
+        if (dropMasks[l].length < n) {
+            dropMasks[l] = new float[n];
+            dropped[l] = new float[n];
+        }
+        float p = config.dropout(), keep = 1f / (1f - p);
+        float[] mask = dropMasks[l], out = dropped[l];
+        for (int i = 0; i < n; i++) {
+            mask[i] = dropoutRng.nextFloat() < p ? 0f : keep;
+            out[i] = y[i] * mask[i];
+        }
+        return out;
+    }
+
+    /**
+     * Backpropagates the last forward's mean loss: accumulates dL/dtheta into the gradient block and, when
+     * {@code gradInitial} is non-null, writes dL/d(initial state) into it. {@code stepScale} (may be null)
+     * multiplies, at every layer, the gradient passed from step t to the state before it.
+     */
+    @Override
+    public void backward(RecurrentState gradInitial, float[] stepScale) {
+        backward(gradInitial, null, stepScale);
+    }
+
+    /**
+     * As {@link #backward(RecurrentState, float[])}, with {@code gradFinal} the gradient arriving at the
+     * final state from later steps (null = 0), for strategies that split a sequence.
+     */
+    public void backward(RecurrentState gradInitial, RecurrentState gradFinal, float[] stepScale) {
+        if (targets == null) throw new IllegalStateException("backward needs a forward with targets");
+        if (stepScale != null && stepScale.length < steps) {
+            throw new RnnlabException("stepScale has " + stepScale.length + " entries for " + steps + " steps");
+        }
+        if (gradInitial != null) checkState(gradInitial, batch, "gradient of the initial state");
+        if (gradFinal != null) checkState(gradFinal, batch, "gradient of the final state");
+        int rows = steps * batch, d = config.directions();
+        float[] dy = output.backward(dLogits, topOutput, rows);
+        for (int l = layers.length - 1; l >= 0; l--) {
+            boolean below = l > 0 || embedding != null;
+            float[] dx = layers[l].backward(dy, gradFinal == null ? null : gradFinal.h, gradFinal == null ? null : gradFinal.c,
+                    stepScale, gradInitial == null ? null : gradInitial.h, gradInitial == null ? null : gradInitial.c,
+                    l * d, below);
+            if (l > 0 && training && config.dropout() > 0) {
+                float[] mask = dropMasks[l - 1];
+                for (int i = 0, n = rows * layers[l - 1].width(); i < n; i++) dx[i] *= mask[i];
+            }
+            dy = dx;
+        }
+        if (embedding != null) embedding.backward(inputs, rows, dy);
+    }
+
+    /** Copies the state after the last forward's final step into {@code into} (to carry it onwards). */
+    @Override
+    public void finalState(RecurrentState into) {
+        checkState(into, batch, "state");
+        int d = config.directions();
+        for (int l = 0; l < layers.length; l++)
+            for (int k = 0; k < d; k++) {
+                layers[l].directions[k].finalState(into.h[l * d + k], false);
+                if (into.c != null) layers[l].directions[k].finalState(into.c[l * d + k], true);
+            }
+    }
+
+    /** Logits of the last forward, [T*B][V] row-major (valid until the next forward). */
+    @Override
+    public float[] logits() {
+        return output.logits();
+    }
+
+    /** The top layer's outputs of the last forward, [T][B][D*H]. */
+    public float[] outputs() {
+        return topOutput;
+    }
+
+    public double lastLoss() {
+        return lastLoss;
+    }
+
+    private void checkBatch(int[] inputs, int[] targets, int steps, int batch, RecurrentState initial) {
+        if (steps < 1 || batch < 1) throw new RnnlabException("a batch needs steps >= 1 and batch >= 1, got " + steps + " x " + batch);
+        int rows = steps * batch;
+        if (inputs.length < rows) {
+            throw new RnnlabException("inputs hold " + inputs.length + " tokens, fewer than steps x batch = " + steps + " x " + batch);
+        }
+        if (targets != null && targets.length < rows) {
+            throw new RnnlabException("targets hold " + targets.length + " tokens, fewer than steps x batch = " + steps + " x " + batch);
+        }
+        int v = config.vocab();
+        for (int r = 0; r < rows; r++) {
+            if (inputs[r] < 0 || inputs[r] >= v || (targets != null && (targets[r] < 0 || targets[r] >= v))) {
+                int bad = inputs[r] < 0 || inputs[r] >= v ? inputs[r] : targets[r];
+                throw new RnnlabException("token index " + bad + " at step " + r / batch + ", stream " + r % batch
+                        + " is outside the model's vocabulary of " + v + " (data and model use different vocabularies?)");
+            }
+        }
+        if (initial != null) checkState(initial, batch, "initial state");
+    }
+
+    private void checkState(RecurrentState s, int batch, String what) {
+        int slots = config.layers() * config.directions();
+        if (s.slots() != slots || s.batch() != batch || s.hidden() != config.hidden() || s.hasCellState() != config.cell().hasCellState()) {
+            throw new RnnlabException(what + " has shape " + s.describe() + " but the model needs [" + slots + " x " + batch + " x "
+                    + config.hidden() + "]" + (config.cell().hasCellState() ? " with cell state" : ""));
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/**
+ * The layers of a recurrent language model, each with its forward and backward side by side.
+ *
+ * <p>Data path, time-major throughout ({@code [T][B][F]} in one {@code float[]}):
+ * tokens {@code [T][B]} -> one-hot (a gather of W_ih's columns, never a dense GEMM) or {@link Embedding}
+ * -> a stack of {@link RecurrentLayer}s (each one or two directions of an RNN, GRU or LSTM cell, dropout
+ * between layers) -> {@link Linear} over all T*B rows at once -> {@link SoftmaxCrossEntropy}, fused and
+ * numerically stable, mean over all tokens. {@link RecurrentLanguageModel} assembles them.
+ *
+ * <p>Cells follow PyTorch's equations and weight layout (LSTM gates i,f,g,o; GRU r,z,n with r applied to
+ * W_hn h + b_hn; W_ih is [G*H, I], W_hh is [G*H, H], two bias vectors), so weights exchange with PyTorch.
+ * Each cell file ({@link LstmCell}, {@link GruCell}, {@link RnnCell}) has {@code forward}, which caches
+ * exactly what the backward needs, and {@code backward}, which walks the steps in reverse
+ * (D2L 8.7: dh_{t-1} = W_hh^T dz_t + dL/dh_{t-1}) and returns the gradient with respect to the initial
+ * state. The input projection of all T steps is one GEMM before the loop, the weight gradients one GEMM
+ * each after it; only the recurrent product runs per step. A per-step factor on the gradient passed from
+ * h_t to h_{t-1} ({@code stepScale}) is how the BPTT strategies truncate or randomize.
+ *
+ * <p>All parameters live in one {@link Parameters} block ({@code float[] values}, {@code float[] grads})
+ * with named views, PyTorch's state_dict names, so an optimizer or a clipper runs over one array.
+ * Buffers for a (T, B) shape are allocated once and reused; nothing is allocated per time step.
+ */
+package dev.rnnlab.nn;

@@ -1,0 +1,70 @@
+package dev.rnnlab.tensor;
+
+/**
+ * Single-precision matrix multiply on row-major heap arrays: {@code C = alpha * op(A) * op(B) + beta * C},
+ * where {@code op(A)} is m x k, {@code op(B)} is k x n and C is m x n; {@code lda}, {@code ldb}, {@code ldc}
+ * are the row strides of the arrays as stored (before any transpose), as in CBLAS row-major.
+ */
+public interface Gemm {
+
+    /** Which implementation to use. */
+    enum Backend {
+        /** OpenBLAS when its natives load on this platform, otherwise pure Java. */
+        AUTO,
+        /** OpenBLAS through the Foreign Function &amp; Memory API; an error if it cannot load. */
+        OPENBLAS,
+        /** The pure-Java fallback. */
+        JAVA
+    }
+
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float alpha, float[] a, int aOff, int lda,
+              float[] b, int bOff, int ldb,
+              float beta, float[] c, int cOff, int ldc);
+
+    /** A short name for logs and benchmarks, e.g. "openblas 0.3.31 (Cooperlake, 2 threads)". */
+    String description();
+
+    /**
+     * The backend asked for, with {@code threads} threads (OpenBLAS's pool; the Java fallback is
+     * single-threaded). With {@code log} it prints one line on stderr naming the backend chosen.
+     */
+    static Gemm create(Backend backend, int threads, boolean log) {
+        Gemm g = switch (backend) {
+            case JAVA -> new JavaGemm();
+            case OPENBLAS -> OpenBlasGemm.load(threads);
+            case AUTO -> {
+                try {
+                    yield OpenBlasGemm.load(threads);
+                } catch (RuntimeException | LinkageError e) {
+                    if (log) System.err.println("rnnlab: OpenBLAS unavailable (" + e.getMessage()
+                            + "); using the pure-Java GEMM");
+                    yield new JavaGemm();
+                }
+            }
+        };
+        if (log) System.err.println("rnnlab: GEMM backend " + g.description());
+        return g;
+    }
+
+    /** Checks the arguments of a gemm call against the arrays, with a message naming the shapes. */
+    static void checkBounds(boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc) {
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        if (m < 0 || n < 0 || k < 0 || lda < Math.max(1, aCols) || ldb < Math.max(1, bCols) || ldc < Math.max(1, n)
+                || !fits(a, aOff, aRows, aCols, lda) || !fits(b, bOff, bRows, bCols, ldb) || !fits(c, cOff, m, n, ldc)) {
+            throw new IllegalArgumentException(String.format(
+                    "gemm shapes do not fit: op(A) %dx%d (A %dx%d, lda %d, offset %d, array %d), op(B) %dx%d"
+                            + " (B %dx%d, ldb %d, offset %d, array %d), C %dx%d (ldc %d, offset %d, array %d)",
+                    m, k, aRows, aCols, lda, aOff, a.length, k, n, bRows, bCols, ldb, bOff, b.length,
+                    m, n, ldc, cOff, c.length));
+        }
+    }
+
+    private static boolean fits(float[] x, int off, int rows, int cols, int ld) {
+        if (rows == 0 || cols == 0) return off >= 0 && off <= x.length;
+        return off >= 0 && (long) off + (long) (rows - 1) * ld + cols <= x.length;
+    }
+}

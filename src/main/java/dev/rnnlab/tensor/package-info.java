@@ -1,0 +1,17 @@
+/**
+ * The numeric core: plain {@code float[]} storage, GEMM backends and initializers.
+ *
+ * <p>Design. Every tensor is a row-major slice of a {@code float[]} (array + offset); sequences are
+ * time-major {@code [T][B][H]} in one contiguous array. There is no tensor class: the layers in
+ * {@code nn} know their shapes and pass arrays, offsets and leading dimensions straight to {@link Gemm}.
+ *
+ * <p>{@link Gemm} computes {@code C = alpha * op(A) * op(B) + beta * C} on heap arrays. Two backends:
+ * OpenBLAS 0.3.31 (from the {@code org.bytedeco:openblas} natives) called through the Foreign Function &amp;
+ * Memory API as a critical downcall on the heap arrays themselves, so nothing is copied; and a pure-Java
+ * fallback for platforms without the natives or for {@code --backend java}. {@link Gemm#create} picks one
+ * once and says which on stderr; the tests run both and check they agree.
+ *
+ * <p>{@link Initializers}: D2L's N(0, 0.01^2), PyTorch's U(-1/sqrt(H), 1/sqrt(H)), Xavier, orthogonal,
+ * all drawn from one {@link dev.rnnlab.Rng}.
+ */
+package dev.rnnlab.tensor;

@@ -1,0 +1,51 @@
+package dev.rnnlab.train;
+
+import dev.rnnlab.nn.LanguageModel;
+import dev.rnnlab.nn.RecurrentState;
+
+/**
+ * Mean cross-entropy of a model on a token sequence, streamed: the sequence is cut into {@code batch}
+ * contiguous streams read {@code steps} tokens at a time with the hidden state carried, so any length
+ * runs in fixed memory and every token after the first of its stream is predicted from all its history
+ * in that stream. The last partial chunk of each stream is evaluated too; only the final
+ * {@code len mod batch} tokens are left out.
+ */
+public final class Evaluator {
+    private Evaluator() {}
+
+    /** The evaluated token count and the mean cross-entropy in nats over them. */
+    public record Result(long tokens, double meanLoss) {
+        public double perplexity() {
+            return Math.exp(meanLoss);
+        }
+
+        public double bitsPerToken() {
+            return meanLoss / Math.log(2);
+        }
+    }
+
+    public static Result evaluate(LanguageModel model, int[] tokens, int batch, int steps) {
+        if (tokens.length < 2) throw new dev.rnnlab.RnnlabException("need at least 2 tokens to evaluate, got " + tokens.length);
+        batch = Math.max(1, Math.min(batch, (tokens.length - 1) / 2));
+        int perStream = (tokens.length - 1) / batch;  // predictions per stream
+        model.setTraining(false, null);
+        RecurrentState state = model.zeroState(batch);
+        int[] x = new int[steps * batch], y = new int[steps * batch];
+        double total = 0;
+        long count = 0;
+        for (int start = 0; start < perStream; start += steps) {
+            int t = Math.min(steps, perStream - start);
+            for (int s = 0; s < t; s++)
+                for (int b = 0; b < batch; b++) {
+                    int at = b * perStream + start + s;
+                    x[s * batch + b] = tokens[at];
+                    y[s * batch + b] = tokens[at + 1];
+                }
+            double loss = model.forward(x, y, t, batch, state);
+            model.finalState(state);
+            total += loss * t * batch;
+            count += (long) t * batch;
+        }
+        return new Result(count, total / count);
+    }
+}

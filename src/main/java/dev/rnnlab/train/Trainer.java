@@ -1,0 +1,170 @@
+package dev.rnnlab.train;
+
+import dev.rnnlab.Rng;
+import dev.rnnlab.bptt.BpttStrategy;
+import dev.rnnlab.data.Batch;
+import dev.rnnlab.data.Epoch;
+import dev.rnnlab.data.SequenceSampler;
+import dev.rnnlab.nn.LanguageModel;
+import dev.rnnlab.nn.Parameters;
+import dev.rnnlab.nn.RecurrentState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The training loop of D2L 8.5 (train_epoch_ch8 / train_ch8), with its state kept so a run can be
+ * checkpointed and resumed bit for bit. Per batch: (re)initialise or carry the state, let the
+ * {@link BpttStrategy} compute the gradient, clip it to the global norm theta, step the optimizer.
+ * Per epoch: metrics, validation, early stopping, listeners.
+ */
+public final class Trainer {
+    private final LanguageModel model;
+    private final SequenceSampler sampler;
+    private final int[] validation;  // null: no validation split
+    private final TrainingConfig config;
+    private final Optimizer optimizer;
+    private final BpttStrategy strategy;
+    private final GlobalNormClipper clipper;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private Rng rng;
+
+    // progress, all of it saved in checkpoints
+    private int epochsDone;
+    private double bestValidation = Double.POSITIVE_INFINITY;
+    private int bestEpoch;
+    private final List<EpochMetrics> history = new ArrayList<>();
+    private boolean stoppedEarly;
+
+    public Trainer(LanguageModel model, SequenceSampler sampler, int[] validation, TrainingConfig config,
+                   Optimizer optimizer, BpttStrategy strategy) {
+        this.model = model;
+        this.sampler = sampler;
+        this.validation = validation != null && validation.length >= 2 ? validation : null;
+        this.config = config;
+        this.optimizer = optimizer;
+        this.strategy = strategy;
+        this.clipper = new GlobalNormClipper(config.clip());
+        this.rng = new Rng(config.seed());
+    }
+
+    public Trainer addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** Runs the remaining epochs (all of them, or those after a {@link #restore}). */
+    public List<EpochMetrics> run() {
+        for (TrainingListener l : listeners) l.trainingStarted(this);
+        while (epochsDone < config.epochs() && !stoppedEarly) {
+            EpochMetrics m = runEpoch(epochsDone);
+            epochsDone++;
+            history.add(m);
+            for (TrainingListener l : listeners) l.epochEnded(m, this);
+        }
+        for (TrainingListener l : listeners) l.trainingEnded(this);
+        return List.copyOf(history);
+    }
+
+    private EpochMetrics runEpoch(int epochIndex) {
+        Epoch epoch = sampler.epoch(rng);
+        Rng dropout = rng.split();
+        for (TrainingListener l : listeners) l.epochStarted(epochIndex + 1, epoch.batches());
+        Parameters params = model.parameters();
+        RecurrentState state = model.zeroState(sampler.batchSize());
+        long start = System.nanoTime(), tokens = 0;
+        double lossSum = 0, normSum = 0, normMax = 0, lr = 0;
+        int batches = 0, clipped = 0;
+        model.setTraining(true, dropout);
+        for (Batch batch : epoch) {
+            // D2L: random sampling starts every batch from a fresh state; sequential partitioning carries it
+            if (!sampler.carriesState()) state.fill(0f);
+            lr = config.schedule().rate(config.learningRate(), epochIndex + (double) batches / epoch.batches(), config.epochs());
+            params.zeroGrads();
+            double loss = strategy.computeGradients(model, batch, state, rng);
+            if (!Double.isFinite(loss)) throw diverged("loss", loss, epochIndex, batches);
+            double norm = clipper.clip(params.grads());
+            if (!Double.isFinite(norm)) throw diverged("gradient norm", norm, epochIndex, batches);
+            if (clipper.clips(norm)) clipped++;
+            optimizer.step(params, lr);
+            int n = batch.steps() * batch.batchSize();
+            lossSum += loss * n;
+            tokens += n;
+            normSum += norm;
+            normMax = Math.max(normMax, norm);
+            batches++;
+            for (TrainingListener l : listeners) l.batchEnded(batches, loss, norm);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double valLoss = Double.NaN;
+        if (validation != null) {
+            valLoss = Evaluator.evaluate(model, validation, sampler.batchSize(), sampler.steps()).meanLoss();
+            if (!Double.isFinite(valLoss)) throw diverged("validation loss", valLoss, epochIndex, batches);
+            if (valLoss < bestValidation) {
+                bestValidation = valLoss;
+                bestEpoch = epochIndex + 1;
+            } else if (config.patience() > 0 && epochIndex + 1 - bestEpoch >= config.patience()) {
+                stoppedEarly = true;
+            }
+        }
+        return new EpochMetrics(epochIndex + 1, config.epochs(), tokens, seconds, lossSum / Math.max(tokens, 1),
+                normSum / Math.max(batches, 1), normMax, (double) clipped / Math.max(batches, 1), lr, valLoss, bestEpoch);
+    }
+
+    private TrainingDivergedException diverged(String what, double value, int epoch, int batch) {
+        return new TrainingDivergedException(String.format(Locale.ROOT,
+                "%s became %s at epoch %d, batch %d: lower the learning rate (--lr) or clip harder (--clip);"
+                        + " nothing from this epoch was saved", what, value, epoch + 1, batch + 1));
+    }
+
+    public LanguageModel model() {
+        return model;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public TrainingConfig config() {
+        return config;
+    }
+
+    public BpttStrategy strategy() {
+        return strategy;
+    }
+
+    public SequenceSampler sampler() {
+        return sampler;
+    }
+
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    public boolean stoppedEarly() {
+        return stoppedEarly;
+    }
+
+    public List<EpochMetrics> history() {
+        return List.copyOf(history);
+    }
+
+    /** What a checkpoint stores besides parameters and optimizer state. */
+    public record Progress(int epochsDone, long[] rngState, double bestValidation, int bestEpoch, boolean stoppedEarly,
+                           List<EpochMetrics> history) {}
+
+    public Progress progress() {
+        return new Progress(epochsDone, rng.state(), bestValidation, bestEpoch, stoppedEarly, List.copyOf(history));
+    }
+
+    /** Continues from a checkpoint's progress (parameters and optimizer state are restored by the caller). */
+    public void restore(Progress p) {
+        epochsDone = p.epochsDone();
+        rng = Rng.fromState(p.rngState());
+        bestValidation = p.bestValidation();
+        bestEpoch = p.bestEpoch();
+        stoppedEarly = p.stoppedEarly();
+        history.clear();
+        history.addAll(p.history());
+    }
+}

@@ -1,0 +1,22 @@
+package dev.rnnlab.train;
+
+import dev.rnnlab.RnnlabException;
+
+/**
+ * The knobs of a training run that are not the model, the data or the optimizer: epochs, base learning
+ * rate and its schedule, the clipping threshold theta, early-stopping patience (0 = off) on validation
+ * loss, and the seed every random choice flows from.
+ */
+public record TrainingConfig(int epochs, double learningRate, LearningRateSchedule schedule, double clip, int patience, long seed) {
+    public TrainingConfig {
+        if (epochs < 1) throw new RnnlabException("epochs must be >= 1, got " + epochs);
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) throw new RnnlabException("learning rate must be > 0, got " + learningRate);
+        if (patience < 0) throw new RnnlabException("patience must be >= 0 (0 = no early stopping), got " + patience);
+        if (schedule == null) schedule = LearningRateSchedule.constant();
+    }
+
+    /** D2L 8.5's settings: lr 1, clip 1, constant rate, no early stopping. */
+    public static TrainingConfig d2l(int epochs, long seed) {
+        return new TrainingConfig(epochs, 1.0, LearningRateSchedule.constant(), 1.0, 0, seed);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.rnnlab.train;
+
+/** Receives a training run's events: the progress bar, the summary lines, the log, checkpoints, plots. */
+public interface TrainingListener {
+    default void trainingStarted(Trainer trainer) {}
+
+    default void epochStarted(int epoch, int batches) {}
+
+    /** After each batch's update: the batch's index in the epoch, its mean loss and gradient norm. */
+    default void batchEnded(int batch, double loss, double gradNorm) {}
+
+    /** After each epoch, once its metrics (and validation) are in. */
+    default void epochEnded(EpochMetrics metrics, Trainer trainer) {}
+
+    /** After the last epoch, or early stopping. */
+    default void trainingEnded(Trainer trainer) {}
+}

@@ -1,0 +1,102 @@
+package dev.rnnlab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rnnlab.data.SyntheticCorpus;
+import dev.rnnlab.io.SafeTensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train, generate and eval end to end on a small text, and their answers to bad input. */
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+    Path text;
+
+    @BeforeEach
+    void writeCorpus() throws Exception {
+        text = dir.resolve("markov.txt");
+        Files.writeString(text, SyntheticCorpus.markov(1, 6, 0.3, 6000, 3).text());
+    }
+
+    String[] train(Path ck, String... more) {
+        String[] base = {"train", text.toString(), "--normalize", "raw", "--model", "lstm", "--hidden", "16", "--batch", "4",
+            "--steps", "10", "--lr", "0.5", "--checkpoint", ck.toString(), "--sample-length", "5", "--backend", "java"};
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    @Test
+    void trainsSavesGeneratesAndEvaluates() throws Exception {
+        Path ck = dir.resolve("ck");
+        CliRun t = CliRun.of(train(ck, "--epochs", "2", "--split", "0.9,0.1"));
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        assertThat(t.out()).contains("epoch 1/2").contains("epoch 2/2").contains("val ppl").contains("sample: ");
+        assertThat(ck.resolve("model.safetensors")).exists();
+        assertThat(ck.resolve("curve.png")).exists();
+        assertThat(Files.readAllLines(ck.resolve("metrics.jsonl"))).hasSize(2).allMatch(l -> l.contains("\"validation_perplexity\""));
+
+        CliRun g = CliRun.of("generate", "--checkpoint", ck.toString(), "--prefix", " e", "-n", "30", "--temperature", "0.8");
+        assertThat(g.exitCode()).as(g.err()).isZero();
+        assertThat(g.out().strip().length()).isGreaterThanOrEqualTo(30);
+
+        CliRun e = CliRun.of("eval", "--checkpoint", ck.toString(), text.toString());
+        assertThat(e.exitCode()).as(e.err()).isZero();
+        assertThat(e.out()).containsPattern("perplexity \\d+\\.\\d+");
+    }
+
+    @Test
+    void aResumedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
+        Path straight = dir.resolve("straight"), split = dir.resolve("split");
+        assertThat(CliRun.of(train(straight, "--epochs", "3", "--sampling", "random")).exitCode()).isZero();
+        assertThat(CliRun.of(train(split, "--epochs", "2", "--sampling", "random")).exitCode()).isZero();
+        CliRun r = CliRun.of("train", "--resume", split.toString(), "--epochs", "3", "--backend", "java", "--sample-length", "0");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("resuming").contains("epoch 3/3").doesNotContain("epoch 2/3");
+        assertThat(Files.readAllBytes(split.resolve("model.safetensors"))).isEqualTo(Files.readAllBytes(straight.resolve("model.safetensors")));
+        assertThat(Files.readAllBytes(split.resolve("optimizer.safetensors"))).isEqualTo(Files.readAllBytes(straight.resolve("optimizer.safetensors")));
+    }
+
+    @Test
+    void aNaNLossStopsTheRunWithOneLineAndLeavesTheLastCheckpointAlone() throws Exception {
+        Path ck = dir.resolve("ck");
+        assertThat(CliRun.of(train(ck, "--epochs", "1")).exitCode()).isZero();
+        // a weight gone bad: the next epoch's loss is NaN
+        Path model = ck.resolve("model.safetensors");
+        SafeTensors.Contents c = SafeTensors.read(model);
+        Map<String, SafeTensors.Tensor> t = new LinkedHashMap<>(c.tensors());
+        t.get("linear.bias").data()[0] = Float.NaN;
+        SafeTensors.write(model, t, c.metadata());
+        byte[] before = Files.readAllBytes(model);
+        CliRun r = CliRun.of("train", "--resume", ck.toString(), "--epochs", "2", "--backend", "java");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().lines().filter(l -> !l.startsWith("rnnlab: GEMM backend")))
+                .singleElement().asString().startsWith("rnnlab: loss became NaN at epoch 2, batch 1");
+        assertThat(Files.readAllBytes(model)).isEqualTo(before);
+    }
+
+    @Test
+    void badInputsGetOneLineAndExitCode2() throws Exception {
+        Path ck = dir.resolve("ck");
+        assertThat(CliRun.of(train(ck, "--epochs", "1")).exitCode()).isZero();
+        expectError(CliRun.of("generate", "--checkpoint", dir.resolve("missing").toString()), "no checkpoint at");
+        expectError(CliRun.of("generate", "--checkpoint", ck.toString(), "--prefix", "@@@"), "no token in the model's vocabulary");
+        expectError(CliRun.of(train(dir.resolve("x"), "--epochs", "0")), "epochs must be >= 1");
+        expectError(CliRun.of(train(dir.resolve("x"), "--epochs", "1", "--batch", "100000")), "too short");
+        expectError(CliRun.of(train(dir.resolve("x"), "--epochs", "1", "--model", "transformer")), "unknown --model");
+        expectError(CliRun.of("eval", "--checkpoint", ck.toString(), dir.resolve("nothing.txt").toString()), "nothing.txt");
+        expectError(CliRun.of("train", "--resume", ck.toString(), "--epochs", "1", "--backend", "java"), "already trained 1 of 1 epochs");
+    }
+
+    static void expectError(CliRun r, String fragment) {
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(fragment);
+        assertThat(r.err().lines().filter(l -> l.startsWith("rnnlab: ") && !l.startsWith("rnnlab: GEMM")).count()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.rnnlab.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rnnlab.Rng;
+import dev.rnnlab.tensor.Gemm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every analytic gradient of the model (every parameter element and every entry of the initial state)
+ * against a central difference (L(w + e) - L(w - e)) / 2e.
+ *
+ * <p>Tolerance, in float32: the loss is a mean of T*B per-token losses, each computed through about
+ * 2(layers+1) dot products of length <= 12 with unit round-off u = 6e-8, so its rounding noise is of
+ * order 1e-7 absolute; divided by 2e with e = 1e-2 that is 1e-5 in the difference quotient. The
+ * truncation error of the central difference is e^2/6 |L'''|, about 2e-5 for these O(1) functions. So an
+ * entry passes when |fd - analytic| <= 2e-4 + 1e-2 |analytic|: ten times the expected error, and far below
+ * what a wrong term in a backward pass gives (typically 1e-2 to 1e-1 here). The worst relative error per
+ * tensor is printed.
+ *
+ * <p>ReLU has kinks: a step of 1e-2 can carry a pre-activation across 0, and the difference quotient then
+ * measures a mixture of two slopes. For the ReLU RNN the step is 1e-3 (so a crossing needs a
+ * pre-activation within 1e-3 of 0), and the absolute tolerance grows tenfold with the rounding noise.
+ */
+class FiniteDifferenceTest {
+    static final double REL_TOL = 1e-2;
+    float eps = 1e-2f;
+    double absTol = 2e-4;
+
+    static Stream<Arguments> configs() {
+        List<Arguments> out = new ArrayList<>();
+        for (Gemm.Backend backend : new Gemm.Backend[] {Gemm.Backend.OPENBLAS, Gemm.Backend.JAVA})
+            for (CellType cell : CellType.values()) {
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 1, false, 0f), true));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 1, false, 0f), false));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 3, 4, 2, false, 0f), true));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 1, true, 0f), true));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 3, 3, 2, true, 0f), true));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 2, false, 0.3f), true));
+            }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} initialState={2}")
+    @MethodSource("configs")
+    void analyticGradientsMatchCentralDifferences(Gemm.Backend backend, ModelConfig config, boolean withInitialState) {
+        if (config.cell() == CellType.RNN_RELU) {
+            eps = 1e-3f;
+            absTol = 2e-3;
+        }
+        Gemm gemm = Gemm.create(backend, 1, false);
+        RecurrentLanguageModel model = new RecurrentLanguageModel(config, gemm);
+        Rng rng = new Rng(42);
+        model.initPyTorchDefault(rng);
+        if (config.cell() == CellType.RNN_RELU) shiftBiasesAwayFromKinks(model, rng);
+        int steps = 4, batch = 2;
+        int[] inputs = randomTokens(steps * batch, config.vocab(), rng);
+        int[] targets = randomTokens(steps * batch, config.vocab(), rng);
+        RecurrentState init = withInitialState ? randomState(model, batch, rng) : null;
+        long dropoutSeed = 99;
+
+        model.parameters().zeroGrads();
+        model.setTraining(true, new Rng(dropoutSeed));
+        model.forward(inputs, targets, steps, batch, init);
+        RecurrentState dInit = model.zeroState(batch);
+        model.backward(dInit, null);
+        float[] analytic = model.parameters().grads().clone();
+
+        // the loss as a function of the parameters, with the same dropout masks every time
+        java.util.function.DoubleSupplier loss = () -> {
+            model.setTraining(true, new Rng(dropoutSeed));
+            return model.forward(inputs, targets, steps, batch, init);
+        };
+
+        float[] w = model.parameters().values();
+        StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "%s %s init=%s:", backend, config, withInitialState));
+        for (Parameters.Tensor t : model.parameters().tensors()) {
+            double worst = 0;
+            for (int i = t.offset(); i < t.offset() + t.size(); i++) {
+                double fd = centralDifference(w, i, loss);
+                worst = Math.max(worst, check(t.name() + "[" + (i - t.offset()) + "]", analytic[i], fd));
+            }
+            report.append(String.format(Locale.ROOT, " %s %.1e", t.name(), worst));
+        }
+        if (init != null) {
+            double worst = 0;
+            for (int s = 0; s < init.slots(); s++) {
+                for (int i = 0; i < init.h(s).length; i++)
+                    worst = Math.max(worst, check("h0[" + s + "][" + i + "]", dInit.h(s)[i], centralDifference(init.h(s), i, loss)));
+                if (init.hasCellState())
+                    for (int i = 0; i < init.c(s).length; i++)
+                        worst = Math.max(worst, check("c0[" + s + "][" + i + "]", dInit.c(s)[i], centralDifference(init.c(s), i, loss)));
+            }
+            report.append(String.format(Locale.ROOT, " initial-state %.1e", worst));
+        }
+        System.out.println(report);
+    }
+
+    double centralDifference(float[] w, int i, java.util.function.DoubleSupplier loss) {
+        float saved = w[i];
+        w[i] = saved + eps;
+        double plus = loss.getAsDouble();
+        w[i] = saved - eps;
+        double minus = loss.getAsDouble();
+        w[i] = saved;
+        // the step actually taken, in float
+        return (plus - minus) / ((double) (saved + eps) - (double) (saved - eps));
+    }
+
+    /** Asserts and returns the relative error |fd - a| / max(|a|, 1e-3). */
+    double check(String what, double analytic, double fd) {
+        assertThat(Math.abs(fd - analytic))
+                .as("%s: analytic %.6g vs finite difference %.6g", what, analytic, fd)
+                .isLessThanOrEqualTo(absTol + REL_TOL * Math.abs(analytic));
+        return Math.abs(fd - analytic) / Math.max(Math.abs(analytic), 1e-3);
+    }
+
+    /** ReLU is not differentiable at 0; keep pre-activations away from it so the difference is meaningful. */
+    static void shiftBiasesAwayFromKinks(RecurrentLanguageModel model, Rng rng) {
+        float[] w = model.parameters().values();
+        for (Parameters.Tensor t : model.parameters().tensors())
+            if (t.name().startsWith("rnn.bias")) for (int i = 0; i < t.size(); i++) w[t.offset() + i] += 0.3f;
+    }
+
+    static int[] randomTokens(int n, int vocab, Rng rng) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = rng.nextInt(vocab);
+        return a;
+    }
+
+    static RecurrentState randomState(RecurrentLanguageModel model, int batch, Rng rng) {
+        RecurrentState s = model.zeroState(batch);
+        for (int k = 0; k < s.slots(); k++) {
+            for (int i = 0; i < s.h(k).length; i++) s.h(k)[i] = (float) (0.5 * rng.nextGaussian());
+            if (s.hasCellState()) for (int i = 0; i < s.c(k).length; i++) s.c(k)[i] = (float) (0.5 * rng.nextGaussian());
+        }
+        return s;
+    }
+}
