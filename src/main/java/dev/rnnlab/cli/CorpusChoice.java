@@ -1,5 +1,6 @@
 package dev.rnnlab.cli;
 
+import dev.rnnlab.RnnlabException;
 import dev.rnnlab.data.CorpusUnavailableException;
 import dev.rnnlab.data.DataCache;
 import dev.rnnlab.data.Dataset;
@@ -32,7 +33,7 @@ final class CorpusChoice {
     static Loaded load(Path file, String corpus, Dataset fallbackDefault, Path dataDir, Normalizer normalize,
             Tokenizer tokens, PrintWriter err) {
         if (file != null && corpus != null) {
-            throw new dev.rnnlab.RnnlabException("give either FILE or --corpus, not both");
+            throw new RnnlabException("give either FILE or --corpus, not both");
         }
         String chosen = file != null ? file.toString() : corpus;
         if (chosen != null) {
@@ -44,7 +45,7 @@ final class CorpusChoice {
             }
             Path path = Path.of(chosen);
             if (file == null && !Files.exists(path)) {
-                throw new dev.rnnlab.RnnlabException("--corpus '" + chosen + "' is neither a named corpus ("
+                throw new RnnlabException("--corpus '" + chosen + "' is neither a named corpus ("
                         + String.join(", ", Dataset.all().stream().map(Dataset::name).toList()) + ") nor a file");
             }
             return new Loaded(read(path, orDefault(normalize, Normalizer.D2L), tokens), path.toString());
@@ -77,7 +78,7 @@ final class CorpusChoice {
             // Corpus.load reports unreadable files itself
         }
         if (size < PROGRESS_BYTES || !Terminal.isInteractive()) return Corpus.load(path, normalize, tokens);
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("reading").setInitialMax(2 * size)
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("reading (2 passes)").setInitialMax(2 * size)
                 .setUnit(" MB", 1 << 20).build()) {
             LongConsumer progress = bar::stepTo;
             return Corpus.load(path, normalize, tokens, 0, List.of(), progress);

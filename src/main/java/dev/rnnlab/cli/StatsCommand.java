@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,6 +31,9 @@ import picocli.CommandLine.Spec;
             "Without FILE or --corpus it reads the timemachine corpus with word tokens, as D2L does for Zipf's "
                 + "law; if that is neither cached nor downloadable it says so and uses a built-in synthetic corpus."})
 final class StatsCommand implements Callable<Integer> {
+    /** Above this many tokens counting takes seconds: show a progress bar on a terminal. */
+    private static final int PROGRESS_TOKENS = 10_000_000;
+
     @Spec
     CommandSpec spec;
 
@@ -96,8 +101,9 @@ final class StatsCommand implements Callable<Integer> {
 
         List<ZipfChart.Curve> curves = new ArrayList<>();
         List<String> fitLines = new ArrayList<>();
-        for (int n : orders) {
-            NGramCounts counts = NGramCounts.count(c.indices(), v.size(), n);
+        List<NGramCounts> counted = countAll(c, v.size());
+        for (NGramCounts counts : counted) {
+            int n = counts.n();
             out.printf(Locale.ROOT, "%nTop %d %d-grams (%,d in all, %,d distinct)%n", top, n, counts.total(),
                     counts.distinct());
             out.printf(Locale.ROOT, "%6s %10s  %s%n", "rank", "count", "n-gram");
@@ -127,6 +133,23 @@ final class StatsCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Counts every order first, so a progress bar (large corpora on a terminal) never splits a table. */
+    private List<NGramCounts> countAll(Corpus c, int vocabularySize) {
+        List<NGramCounts> counted = new ArrayList<>();
+        if (c.length() < PROGRESS_TOKENS || !Terminal.isInteractive()) {
+            for (int n : orders) counted.add(NGramCounts.count(c.indices(), vocabularySize, n));
+            return counted;
+        }
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("counting n-grams").setInitialMax(orders.size())
+                .build()) {
+            for (int n : orders) {
+                counted.add(NGramCounts.count(c.indices(), vocabularySize, n));
+                bar.step();
+            }
+        }
+        return counted;
     }
 
     static int[] parseRanks(String text) {

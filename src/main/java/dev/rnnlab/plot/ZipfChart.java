@@ -33,6 +33,8 @@ public final class ZipfChart {
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setXAxisDecimalPattern("#,###");
+        chart.getStyler().setYAxisDecimalPattern("#,###");
         int i = 0;
         for (Curve c : curves) {
             if (c.frequenciesByRank().length == 0) continue;

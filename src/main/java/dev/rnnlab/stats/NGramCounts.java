@@ -159,7 +159,7 @@ public final class NGramCounts {
         return byRank;
     }
 
-    /** How often {@code ngram} occurs (0 if never). */
+    /** How often {@code ngram} occurs (0 if never); a linear scan, for tests and spot checks. */
     public long count(int... ngram) {
         if (ngram.length != n) throw new IllegalArgumentException("expected " + n + " tokens, got " + ngram.length);
         for (int d = 0; d < distinct; d++) {

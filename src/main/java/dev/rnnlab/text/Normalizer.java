@@ -1,5 +1,6 @@
 package dev.rnnlab.text;
 
+import dev.rnnlab.RnnlabException;
 import java.util.Locale;
 
 /** How raw text is cleaned before tokenization ({@code --normalize d2l|raw}). */
@@ -33,7 +34,7 @@ public enum Normalizer {
     /** The normalizer named {@code id} ({@code d2l} or {@code raw}). */
     public static Normalizer parse(String id) {
         for (Normalizer n : values()) if (n.id().equalsIgnoreCase(id.strip())) return n;
-        throw new dev.rnnlab.RnnlabException("unknown normalization '" + id + "': use d2l or raw");
+        throw new RnnlabException("unknown normalization '" + id + "': use d2l or raw");
     }
 
     /** Normalizes a whole string (for small texts and tests). */

@@ -1,5 +1,6 @@
 package dev.rnnlab.text;
 
+import dev.rnnlab.RnnlabException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +49,7 @@ public enum Tokenizer {
     /** The tokenizer named {@code id} ({@code char} or {@code word}). */
     public static Tokenizer parse(String id) {
         for (Tokenizer t : values()) if (t.id().equalsIgnoreCase(id.strip())) return t;
-        throw new dev.rnnlab.RnnlabException("unknown tokenization '" + id + "': use char or word");
+        throw new RnnlabException("unknown tokenization '" + id + "': use char or word");
     }
 
     /** The tokens of an in-memory text after {@code normalizer}. */

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -181,7 +182,7 @@ public final class Vocabulary {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Vocabulary v && v.tokens.equals(tokens) && java.util.Arrays.equals(v.counts, counts)
+        return o instanceof Vocabulary v && v.tokens.equals(tokens) && Arrays.equals(v.counts, counts)
                 && v.reservedCount == reservedCount;
     }
 

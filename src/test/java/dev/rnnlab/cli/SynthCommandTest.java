@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rnnlab.data.MarkovSource;
+import dev.rnnlab.data.SyntheticCorpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,13 @@ class SynthCommandTest {
         double nats = json.get("entropyRateNatsPerToken").asDouble();
         assertThat(json.get("entropyRateBitsPerToken").asDouble()).isCloseTo(nats / Math.log(2), within(1e-12));
         assertThat(run.out()).contains("entropy rate").contains("seed 1");
+        // the sidecar's parameters rebuild the true chain, transition table and all
+        JsonNode p = json.get("parameters");
+        MarkovSource chain = new MarkovSource(p.get("order").asInt(), p.get("alphabet").asInt(),
+                p.get("concentration").asDouble(), p.get("chainSeed").asLong());
+        assertThat(chain.entropyRateNats()).isEqualTo(nats);
+        assertThat(chain.transitions()).isEqualTo(((MarkovSource) SyntheticCorpus.markov(2, 8, 0.5, 10, 1).source())
+                .transitions());
         // the same seed writes the same file
         Path again = dir.resolve("again.txt");
         CliRun.of("synth", "markov", "--order", "2", "--alphabet", "8", "--length", "5000", "--seed", "1",
