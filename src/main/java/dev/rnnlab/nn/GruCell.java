@@ -73,10 +73,12 @@ final class GruCell extends RecurrentCell {
         else System.arraycopy(dhFinal, 0, dhCarry, 0, bh);
         for (int s = steps - 1; s >= 0; s--) {
             int t = timeAt(s), p0 = t * batch * G, prev = prevSlot(t) * bh;
+            double sq = 0;
             for (int b = 0; b < batch; b++) {
                 int p = p0 + b * G, hb = b * H, o0 = dOutOff + (t * batch + b) * dOutStride;
                 for (int j = 0; j < H; j++) {
                     float dh = dhCarry[hb + j] + (dOut == null ? 0f : dOut[o0 + j]);
+                    sq += dh * dh;
                     float r = pre[p + j], z = pre[p + H + j], n = pre[p + 2 * H + j];
                     float dnPre = dh * (1f - z) * (1f - n * n);
                     float drPre = dnPre * rec[p + 2 * H + j] * r * (1f - r);
@@ -90,6 +92,7 @@ final class GruCell extends RecurrentCell {
                     dhCarry[hb + j] = dh * z;  // the direct path h' = ... + z * h
                 }
             }
+            probe(t, sq);
             recurrentGradient(dRec, t, 1f);  // dL/dh_{t-1} = dh * z + dRec_t W_hh
             if (stepScale != null) scale(dhCarry, bh, stepScale[t]);
         }

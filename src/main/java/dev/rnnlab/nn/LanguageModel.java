@@ -13,14 +13,42 @@ public interface LanguageModel {
 
     RecurrentState zeroState(int batch);
 
-    /** Mean cross-entropy over the T*B targets (NaN when {@code targets} is null: logits only). */
+    /** A target that carries no loss (e.g. a step a truncated-BPTT window only replays for its state). */
+    int IGNORE = -1;
+
+    /**
+     * Mean cross-entropy over the T*B targets that are not {@link #IGNORE} (NaN when {@code targets} is null:
+     * logits only).
+     */
     double forward(int[] inputs, int[] targets, int steps, int batch, RecurrentState initial);
 
     /**
      * Accumulates dL/dtheta for the last forward; writes dL/d(initial state) into {@code gradInitial} when
      * non-null; {@code stepScale[t]} (null = all ones) multiplies the gradient passed from step t back.
      */
-    void backward(RecurrentState gradInitial, float[] stepScale);
+    default void backward(RecurrentState gradInitial, float[] stepScale) {
+        backward(gradInitial, null, stepScale, 1f);
+    }
+
+    /**
+     * The general backward: {@code gradFinal} (null = 0) is dL/d(final state) arriving from later steps,
+     * and the gradient of the mean loss is multiplied by {@code lossScale} (so several forwards can
+     * accumulate the gradient of one mean over all their tokens).
+     */
+    void backward(RecurrentState gradInitial, RecurrentState gradFinal, float[] stepScale, float lossScale);
+
+    /** The state after step {@code t} (0-based) of the last forward; one-direction models only. */
+    void stateAt(int t, RecurrentState into);
+
+    /**
+     * When non-null, every backward writes ||dL/dh_t|| (over the batch; top layer, forward direction) for
+     * each step t into {@code perStep}: the per-step gradient norms of D2L 8.7's vanishing and exploding
+     * gradients.
+     */
+    void probeGradientNorms(float[] perStep);
+
+    /** Bytes of activations a forward over {@code steps} x {@code batch} caches for its backward. */
+    long activationBytes(int steps, int batch);
 
     /** The state after the last forward's final step, copied into {@code into}. */
     void finalState(RecurrentState into);

@@ -78,10 +78,12 @@ final class LstmCell extends RecurrentCell {
         else System.arraycopy(dcFinal, 0, dcCarry, 0, bh);
         for (int s = steps - 1; s >= 0; s--) {
             int t = timeAt(s), p0 = t * batch * G, prev = prevSlot(t) * bh;
+            double sq = 0;
             for (int b = 0; b < batch; b++) {
                 int p = p0 + b * G, hb = b * H, o0 = dOutOff + (t * batch + b) * dOutStride;
                 for (int j = 0; j < H; j++) {
                     float dh = dhCarry[hb + j] + (dOut == null ? 0f : dOut[o0 + j]);
+                    sq += dh * dh;
                     float i = pre[p + j], f = pre[p + H + j], g = pre[p + 2 * H + j], o = pre[p + 3 * H + j];
                     float tc = tanhC[t * bh + hb + j];
                     float dc = dcCarry[hb + j] + dh * o * (1f - tc * tc);  // through h = o * tanh(c)
@@ -92,6 +94,7 @@ final class LstmCell extends RecurrentCell {
                     dcCarry[hb + j] = dc * f;  // dL/dc_{t-1}, direct path
                 }
             }
+            probe(t, sq);
             recurrentGradient(dPre, t, 0f);  // dL/dh_{t-1} = dPre_t W_hh
             if (stepScale != null) {
                 scale(dhCarry, bh, stepScale[t]);
@@ -101,6 +104,11 @@ final class LstmCell extends RecurrentCell {
         if (dh0 != null) System.arraycopy(dhCarry, 0, dh0, 0, bh);
         if (dc0 != null) System.arraycopy(dcCarry, 0, dc0, 0, bh);
         accumulateWeightGradients(dPre);  // both biases act on the same pre-activation
+    }
+
+    @Override
+    float[] cellStates() {
+        return c;
     }
 
     @Override

@@ -29,6 +29,8 @@ abstract class RecurrentCell {
     float[] dhCarry = new float[0];  // gradient flowing from a step to the state before it: [B][H]
     final float[] biasSum;           // b_ih + b_hh, or b_ih alone where the cell keeps b_hh apart
 
+    float[] normProbe;  // when set, backward writes ||dL/dh_t|| over the batch for each step t
+
     // the input of the cached forward: dense rows [T*B, inputSize], or token ids for one-hot
     float[] x;
     int xOff;
@@ -203,6 +205,22 @@ abstract class RecurrentCell {
      */
     abstract void backward(float[] dOut, int dOutOff, int dOutStride, float[] dhFinal, float[] dcFinal,
                            float[] stepScale, float[] dh0, float[] dc0);
+
+    /** Copies the state after step t of the cached forward (h, or c with {@code cellState}) into {@code into}. */
+    void stateAfter(int t, float[] into, boolean cellState) {
+        int bh = batch * hidden;
+        System.arraycopy(cellState ? cellStates() : h, outSlot(t) * bh, into, 0, bh);
+    }
+
+    /** The cell-state buffer (same slots as h); LSTM only. */
+    float[] cellStates() {
+        throw new IllegalStateException(type + " has no cell state");
+    }
+
+    /** Records ||dL/dh_t|| when a probe is set. */
+    final void probe(int t, double sumOfSquares) {
+        if (normProbe != null && t < normProbe.length) normProbe[t] = (float) Math.sqrt(sumOfSquares);
+    }
 
     /** Copies the final state h of the cached forward (c with {@code cellState}, LSTM only) into {@code into}. */
     void finalState(float[] into, boolean cellState) {

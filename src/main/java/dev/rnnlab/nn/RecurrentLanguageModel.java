@@ -32,6 +32,7 @@ public final class RecurrentLanguageModel implements LanguageModel {
     private float[] dLogits = new float[0];
     private float[] topOutput;
     private double lastLoss = Double.NaN;
+    private float[] probe;  // per-step gradient norms of the top layer, when diagnostics ask
 
     public RecurrentLanguageModel(ModelConfig config, Gemm gemm) {
         this.config = config;
@@ -125,7 +126,10 @@ public final class RecurrentLanguageModel implements LanguageModel {
             return lastLoss;
         }
         if (dLogits.length < rows * config.vocab()) dLogits = new float[rows * config.vocab()];
-        lastLoss = SoftmaxCrossEntropy.forward(logits, targets, rows, config.vocab(), dLogits, rows) / rows;
+        int counted = SoftmaxCrossEntropy.counted(targets, rows);
+        lastLoss = counted == 0 ? 0
+                : SoftmaxCrossEntropy.forward(logits, targets, rows, config.vocab(), dLogits, counted) / counted;
+        if (counted == 0) java.util.Arrays.fill(dLogits, 0, rows * config.vocab(), 0f);
         return lastLoss;
     }
 
@@ -145,20 +149,14 @@ public final class RecurrentLanguageModel implements LanguageModel {
     }
 
     /**
-     * Backpropagates the last forward's mean loss: accumulates dL/dtheta into the gradient block and, when
-     * {@code gradInitial} is non-null, writes dL/d(initial state) into it. {@code stepScale} (may be null)
-     * multiplies, at every layer, the gradient passed from step t to the state before it.
+     * Backpropagates the last forward's mean loss (times {@code lossScale}): accumulates dL/dtheta into the
+     * gradient block and, when {@code gradInitial} is non-null, writes dL/d(initial state) into it.
+     * {@code gradFinal} (null = 0) is the gradient arriving at the final state from later steps;
+     * {@code stepScale} (may be null) multiplies, at every layer, the gradient passed from step t to the
+     * state before it. Call once per forward.
      */
     @Override
-    public void backward(RecurrentState gradInitial, float[] stepScale) {
-        backward(gradInitial, null, stepScale);
-    }
-
-    /**
-     * As {@link #backward(RecurrentState, float[])}, with {@code gradFinal} the gradient arriving at the
-     * final state from later steps (null = 0), for strategies that split a sequence.
-     */
-    public void backward(RecurrentState gradInitial, RecurrentState gradFinal, float[] stepScale) {
+    public void backward(RecurrentState gradInitial, RecurrentState gradFinal, float[] stepScale, float lossScale) {
         if (targets == null) throw new IllegalStateException("backward needs a forward with targets");
         if (stepScale != null && stepScale.length < steps) {
             throw new RnnlabException("stepScale has " + stepScale.length + " entries for " + steps + " steps");
@@ -166,6 +164,8 @@ public final class RecurrentLanguageModel implements LanguageModel {
         if (gradInitial != null) checkState(gradInitial, batch, "gradient of the initial state");
         if (gradFinal != null) checkState(gradFinal, batch, "gradient of the final state");
         int rows = steps * batch, d = config.directions();
+        if (lossScale != 1f) for (int i = 0, n = rows * config.vocab(); i < n; i++) dLogits[i] *= lossScale;
+        layers[layers.length - 1].directions[0].normProbe = probe;
         float[] dy = output.backward(dLogits, topOutput, rows);
         for (int l = layers.length - 1; l >= 0; l--) {
             boolean below = l > 0 || embedding != null;
@@ -191,6 +191,38 @@ public final class RecurrentLanguageModel implements LanguageModel {
                 layers[l].directions[k].finalState(into.h[l * d + k], false);
                 if (into.c != null) layers[l].directions[k].finalState(into.c[l * d + k], true);
             }
+    }
+
+    @Override
+    public void stateAt(int t, RecurrentState into) {
+        if (config.bidirectional()) throw new IllegalStateException("a bidirectional model has no state after step t");
+        if (t < 0 || t >= steps) throw new IllegalArgumentException("step " + t + " outside the last forward's " + steps);
+        checkState(into, batch, "state");
+        for (int l = 0; l < layers.length; l++) {
+            layers[l].directions[0].stateAfter(t, into.h[l], false);
+            if (into.c != null) layers[l].directions[0].stateAfter(t, into.c[l], true);
+        }
+    }
+
+    @Override
+    public void probeGradientNorms(float[] perStep) {
+        this.probe = perStep;
+        if (perStep == null) for (RecurrentLayer l : layers) for (RecurrentCell c : l.directions) c.normProbe = null;
+    }
+
+    @Override
+    public long activationBytes(int steps, int batch) {
+        long rows = (long) steps * batch, floats = 0;
+        int h = config.hidden(), g = config.cell().gates, d = config.directions();
+        for (int l = 0; l < config.layers(); l++) {
+            long perCell = h + 2L * g * h;                       // states, gate activations, their gradient
+            if (config.cell() == CellType.LSTM) perCell += 2L * h;  // c_t and tanh(c_t)
+            if (config.cell() == CellType.GRU) perCell += 2L * g * h;  // recurrent side and its gradient
+            floats += d * perCell + (long) d * h + config.inputSize(l);  // + layer output and input gradient
+            if (l < config.layers() - 1 && config.dropout() > 0) floats += 2L * d * h;
+        }
+        floats += config.embed() + 2L * config.vocab() + (long) d * h;  // embedding, logits and their gradient, dY
+        return 4 * rows * floats;
     }
 
     /** Logits of the last forward, [T*B][V] row-major (valid until the next forward). */
@@ -219,7 +251,7 @@ public final class RecurrentLanguageModel implements LanguageModel {
         }
         int v = config.vocab();
         for (int r = 0; r < rows; r++) {
-            if (inputs[r] < 0 || inputs[r] >= v || (targets != null && (targets[r] < 0 || targets[r] >= v))) {
+            if (inputs[r] < 0 || inputs[r] >= v || (targets != null && (targets[r] < IGNORE || targets[r] >= v))) {
                 int bad = inputs[r] < 0 || inputs[r] >= v ? inputs[r] : targets[r];
                 throw new RnnlabException("token index " + bad + " at step " + r / batch + ", stream " + r % batch
                         + " is outside the model's vocabulary of " + v + " (data and model use different vocabularies?)");

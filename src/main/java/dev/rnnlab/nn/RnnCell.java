@@ -56,14 +56,17 @@ final class RnnCell extends RecurrentCell {
         else System.arraycopy(dhFinal, 0, dhCarry, 0, bh);
         for (int s = steps - 1; s >= 0; s--) {
             int t = timeAt(s), p0 = t * bh, next = outSlot(t) * bh;
+            double sq = 0;
             for (int b = 0; b < batch; b++) {
                 int p = p0 + b * H, o0 = dOutOff + (t * batch + b) * dOutStride;
                 for (int j = 0; j < H; j++) {
                     float dh = dhCarry[b * H + j] + (dOut == null ? 0f : dOut[o0 + j]);
+                    sq += dh * dh;
                     float v = h[next + b * H + j];
                     dPre[p + j] = relu ? (v > 0f ? dh : 0f) : dh * (1f - v * v);
                 }
             }
+            probe(t, sq);
             recurrentGradient(dPre, t, 0f);  // dL/dh_{t-1} = dPre_t W_hh
             if (stepScale != null) scale(dhCarry, bh, stepScale[t]);
         }

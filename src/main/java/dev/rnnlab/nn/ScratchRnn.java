@@ -32,6 +32,7 @@ public final class ScratchRnn implements LanguageModel {
     private float[] logits = new float[0];  // O_t for all t, [T][B][V]
     private float[] dLogits = new float[0];
     private float[] dHBuf = new float[0], dZBuf = new float[0];  // dL/dH_t and dL/dZ_t, [B][H]
+    private float[] probe;
 
     public ScratchRnn(int vocab, int hidden, Gemm gemm) {
         this.config = ModelConfig.simple(CellType.RNN_TANH, vocab, hidden);
@@ -77,7 +78,7 @@ public final class ScratchRnn implements LanguageModel {
             throw new RnnlabException("scratch RNN: a batch of " + inputs.length + " tokens does not fit steps x batch = " + steps + " x " + batch);
         }
         for (int r = 0; r < steps * batch; r++)
-            if (inputs[r] < 0 || inputs[r] >= vocab || (targets != null && (targets[r] < 0 || targets[r] >= vocab)))
+            if (inputs[r] < 0 || inputs[r] >= vocab || (targets != null && (targets[r] < IGNORE || targets[r] >= vocab)))
                 throw new RnnlabException("token index outside the scratch RNN's vocabulary of " + vocab + " at step " + r / batch);
         this.steps = steps;
         this.batch = batch;
@@ -104,19 +105,26 @@ public final class ScratchRnn implements LanguageModel {
         }
         if (targets == null) return Double.NaN;
         if (dLogits.length < rows * V) dLogits = new float[rows * V];
-        return SoftmaxCrossEntropy.forward(logits, targets, rows, V, dLogits, rows) / rows;
+        int counted = SoftmaxCrossEntropy.counted(targets, rows);
+        if (counted == 0) {
+            Arrays.fill(dLogits, 0, rows * V, 0f);
+            return 0;
+        }
+        return SoftmaxCrossEntropy.forward(logits, targets, rows, V, dLogits, counted) / counted;
     }
 
     @Override
-    public void backward(RecurrentState gradInitial, float[] stepScale) {
+    public void backward(RecurrentState gradInitial, RecurrentState gradFinal, float[] stepScale, float lossScale) {
         if (targets == null) throw new IllegalStateException("backward needs a forward with targets");
+        if (lossScale != 1f) for (int i = 0, n = steps * batch * vocab; i < n; i++) dLogits[i] *= lossScale;
         int H = hidden, V = vocab, bh = batch * H;
         if (dHBuf.length < bh) {
             dHBuf = new float[bh];
             dZBuf = new float[bh];
         }
         float[] w = params.values(), g = params.grads(), dh = dHBuf, dz = dZBuf;
-        Arrays.fill(dh, 0, bh, 0f);  // dL/dH_T from later steps: none
+        if (gradFinal == null) Arrays.fill(dh, 0, bh, 0f);  // dL/dH_T from later steps
+        else System.arraycopy(gradFinal.h[0], 0, dh, 0, bh);
         for (int t = steps - 1; t >= 0; t--) {
             int prev = t * bh, cur = (t + 1) * bh, o = t * batch * V;
             // output layer: dW_hq += H_t^T dO_t, db_q += sum dO_t, dH_t += dO_t W_hq^T
@@ -124,10 +132,13 @@ public final class ScratchRnn implements LanguageModel {
             for (int r = 0; r < batch; r++) for (int j = 0; j < V; j++) g[bQ.offset() + j] += dLogits[o + r * V + j];
             gemm.gemm(false, true, batch, H, V, 1f, dLogits, o, V, w, wHq.offset(), V, 1f, dh, 0, H);
             // through tanh: dZ = dH_t * (1 - H_t^2)
+            double sq = 0;
             for (int i = 0; i < bh; i++) {
                 float v = states[cur + i];
+                sq += dh[i] * dh[i];
                 dz[i] = dh[i] * (1f - v * v);
             }
+            if (probe != null && t < probe.length) probe[t] = (float) Math.sqrt(sq);
             // dW_xh[x_t] += dZ (one-hot rows), dW_hh += H_{t-1}^T dZ, db_h += sum dZ
             for (int b = 0; b < batch; b++) {
                 int tok = inputs[t * batch + b];
@@ -139,6 +150,21 @@ public final class ScratchRnn implements LanguageModel {
             gemm.gemm(false, true, batch, H, H, stepScale == null ? 1f : stepScale[t], dz, 0, H, w, wHh.offset(), H, 0f, dh, 0, H);
         }
         if (gradInitial != null) System.arraycopy(dh, 0, gradInitial.h[0], 0, bh);
+    }
+
+    @Override
+    public void stateAt(int t, RecurrentState into) {
+        System.arraycopy(states, (t + 1) * batch * hidden, into.h[0], 0, batch * hidden);
+    }
+
+    @Override
+    public void probeGradientNorms(float[] perStep) {
+        probe = perStep;
+    }
+
+    @Override
+    public long activationBytes(int steps, int batch) {
+        return 4L * steps * batch * (hidden + 2L * vocab);  // states, logits, their gradient
     }
 
     @Override

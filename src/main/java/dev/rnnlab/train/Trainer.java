@@ -78,7 +78,10 @@ public final class Trainer {
         model.setTraining(true, dropout);
         for (Batch batch : epoch) {
             // D2L: random sampling starts every batch from a fresh state; sequential partitioning carries it
-            if (!sampler.carriesState()) state.fill(0f);
+            if (!sampler.carriesState() || batches == 0) {
+                state.fill(0f);
+                strategy.startSequence();
+            }
             lr = config.schedule().rate(config.learningRate(), epochIndex + (double) batches / epoch.batches(), config.epochs());
             params.zeroGrads();
             double loss = strategy.computeGradients(model, batch, state, rng);
