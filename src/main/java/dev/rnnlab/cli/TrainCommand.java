@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rnnlab.Rng;
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.bptt.BpttStrategy;
+import dev.rnnlab.bptt.FullBptt;
 import dev.rnnlab.data.Dataset;
 import dev.rnnlab.data.RandomSampler;
 import dev.rnnlab.data.SequenceSampler;
 import dev.rnnlab.data.SequentialPartitioner;
+import dev.rnnlab.data.WholeStreamSampler;
 import dev.rnnlab.data.Split;
 import dev.rnnlab.generate.Generator;
 import dev.rnnlab.generate.Prompt;
@@ -131,6 +133,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "0", description = "Stop after this many epochs without a better validation loss; 0 = never (default: ${DEFAULT-VALUE}).")
     int patience;
 
+    @Option(names = "--bptt", paramLabel = "STRATEGY", defaultValue = "perbatch",
+            description = "Backpropagation through time (D2L 8.7): perbatch (D2L's: detach at each batch), truncated:K1[:K2]"
+                    + " (every K1 steps backpropagate over the last K2), randomized:PI[,PI2,...] (Tallec and Ollivier's unbiased"
+                    + " random truncation), segments:MIN:MAX (random-length segments), full[:checkpoint=K] (each stream whole,"
+                    + " one update per epoch), adaptive:TOLERANCE[:K1:KMAX] (K chosen from measured gradient decay)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String bptt;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE", defaultValue = "4g",
+            description = "Bound on the activations full BPTT may cache, e.g. 512m, 4g (default: ${DEFAULT-VALUE}).")
+    String maxMemory;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -204,7 +218,9 @@ final class TrainCommand implements Callable<Integer> {
         Split.Parts parts = s.split() == null ? null : Split.parse(s.split()).apply(c.indices());
         int[] train = parts == null ? c.indices() : parts.train();
         int[] validation = parts == null ? null : parts.validation();
-        SequenceSampler sampler = switch (s.sampling().toLowerCase(Locale.ROOT)) {
+        BpttStrategy strategy = BpttStrategy.parse(s.bptt(), FullBptt.parseBytes(maxMemory));
+        SequenceSampler sampler = strategy.wantsWholeSequence() ? new WholeStreamSampler(train, s.batch())
+                : switch (s.sampling().toLowerCase(Locale.ROOT)) {
             case "sequential" -> new SequentialPartitioner(train, s.batch(), s.steps());
             case "random" -> new RandomSampler(train, s.batch(), s.steps());
             default -> throw new RnnlabException("unknown --sampling '" + s.sampling() + "': use sequential or random");
@@ -215,7 +231,7 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = Optimizer.parse(s.optimizer(), s.weightDecay(), m.parameters().size());
         TrainingConfig tc = new TrainingConfig(s.epochs(), s.lr(), LearningRateSchedule.parse(s.schedule()).withWarmup(s.warmup()),
                 s.clip(), s.patience(), s.seed());
-        Trainer trainer = new Trainer(m, sampler, validation, tc, opt, BpttStrategy.perBatch());
+        Trainer trainer = new Trainer(m, sampler, validation, tc, opt, strategy);
         if (resumed != null) {
             opt.restore(resumed.optimizerState(), resumed.optimizerSteps());
             trainer.restore(resumed.progress());
@@ -232,9 +248,10 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "corpus %s: %,d %s tokens, vocabulary %,d%s%n", loaded.source(), c.length(), unit,
                 c.vocabulary().size(), parts == null ? "" : String.format(Locale.ROOT, "; split %s: train %,d, validation %,d",
                         s.split(), train.length, validation.length));
-        out.printf(Locale.ROOT, "model %s: %,d parameters; %s sampling, batch %d x %d steps (%d batches/epoch); %s, lr %s (%s), clip %s; seed %d%n",
-                describe(m, s), m.parameters().size(), s.sampling(), s.batch(), s.steps(), sampler.batchesPerEpoch(),
-                opt.describe(), s.lr(), tc.schedule().describe(), s.clip(), s.seed());
+        out.printf(Locale.ROOT, "model %s: %,d parameters; %s sampling, batch %d x %d steps (%d batches/epoch); %s; %s, lr %s (%s), clip %s; seed %d%n",
+                describe(m, s), m.parameters().size(), strategy.wantsWholeSequence() ? "whole-stream" : s.sampling(), s.batch(),
+                sampler.steps(), sampler.batchesPerEpoch(), strategy.describe(), opt.describe(), s.lr(), tc.schedule().describe(),
+                s.clip(), s.seed());
         if (resumed != null) out.printf(Locale.ROOT, "resuming %s after epoch %d of %d%n", resume, trainer.epochsDone(), s.epochs());
         out.printf("checkpoints in %s, metrics in %s%n", dir, logFile);
         out.flush();
@@ -272,7 +289,7 @@ final class TrainCommand implements Callable<Integer> {
         if (file != null && corpus != null) throw new RnnlabException("give either FILE or --corpus, not both");
         return new TrainSettings(src, tokens, normalize, minFreq, model.toLowerCase(Locale.ROOT), hidden, layers, embed, bidirectional,
                 dropout, batch, steps, sampling, epochs == null ? 20 : epochs, lr, clip, optimizer, weightDecay, schedule, warmup,
-                split, patience, seed, init, "per-batch");
+                split, patience, seed, init, bptt);
     }
 
     static LanguageModel newModel(TrainSettings s, int vocab, Gemm gemm) {
