@@ -67,6 +67,14 @@ public interface BpttStrategy {
         }
     }
 
+    /**
+     * Bytes of activations this strategy caches at once for a batch of {@code steps} x {@code batch}: what
+     * its backward needs in memory (the model's cache for the longest forward it runs).
+     */
+    default long activationBytes(LanguageModel model, int steps, int batch) {
+        return model.activationBytes(steps, batch);
+    }
+
     /** Whether this strategy needs each stream whole, as one batch per epoch (full BPTT). */
     default boolean wantsWholeSequence() {
         return false;

@@ -19,7 +19,6 @@ public final class FullBptt implements BpttStrategy {
     private final long maxBytes;
     private final int every;  // 0 = no checkpointing
     private int[] x = new int[0], y = new int[0];
-    private long lastBytes;
 
     public FullBptt(long maxBytes, int checkpointEvery) {
         if (checkpointEvery < 0) throw new RnnlabException("checkpoint interval must be >= 1 step, got " + checkpointEvery);
@@ -32,22 +31,22 @@ public final class FullBptt implements BpttStrategy {
         return true;
     }
 
-    /** Bytes of activations the last batch held. */
-    public long lastActivationBytes() {
-        return lastBytes;
+    @Override
+    public long activationBytes(LanguageModel model, int steps, int batch) {
+        int seg = every > 0 ? Math.min(every, steps) : steps;
+        return model.activationBytes(seg, batch) + (every > 0 ? (long) (steps / seg + 1) * stateBytes(model, batch) : 0);
     }
 
     @Override
     public double computeGradients(LanguageModel model, Batch b, RecurrentState state, Rng rng) {
         int steps = b.steps(), n = b.batchSize();
         int seg = every > 0 ? Math.min(every, steps) : steps;
-        long need = model.activationBytes(seg, n) + (every > 0 ? (long) (steps / seg + 1) * stateBytes(model, n) : 0);
+        long need = activationBytes(model, steps, n);
         if (need > maxBytes) {
             throw new RnnlabException(String.format(Locale.ROOT, "full BPTT over %,d steps x %d streams needs %s of activations,"
                             + " more than --max-memory %s: checkpoint it (--bptt full:checkpoint=%d) or raise the bound",
                     steps, n, human(need), human(maxBytes), Math.max(1, (int) Math.sqrt(steps))));
         }
-        lastBytes = need;
         if (every == 0) {
             double loss = model.forward(b.inputs(), b.targets(), steps, n, state);
             if (!Double.isFinite(loss)) return loss;

@@ -45,6 +45,11 @@ public final class RandomSegments implements BpttStrategy {
     }
 
     @Override
+    public long activationBytes(LanguageModel model, int steps, int batch) {
+        return model.activationBytes(Math.min(steps, max), batch);
+    }
+
+    @Override
     public String describe() {
         return "random segments of " + min + ".." + max + " steps";
     }

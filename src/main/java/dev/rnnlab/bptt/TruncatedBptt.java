@@ -109,6 +109,12 @@ public class TruncatedBptt implements BpttStrategy {
         fresh = false;
     }
 
+    @Override
+    public long activationBytes(LanguageModel model, int steps, int batch) {
+        long states = 4L * capacity * batch * model.config().layers() * model.config().hidden() * (model.config().cell().hasCellState() ? 2 : 1);
+        return model.activationBytes(Math.min(steps, k1) + capacity, batch) + states;
+    }
+
     public int k2() {
         return k2;
     }
