@@ -138,7 +138,7 @@ final class BpttCompareCommand implements Callable<Integer> {
                 loaded.source(), c.length(), c.vocabulary().size(), model, hidden, batch, steps, epochs, optimizer, lr, seed);
 
         // the probe batch for the gradient comparison: the corpus's first batch*probeSteps tokens as `batch` streams
-        Batch probe = probeBatch(c.indices(), batch, probeSteps);
+        Batch probe = dev.rnnlab.train.GradientDiagnostics.probeBatch(c.indices(), batch, probeSteps);
         List<float[]> snapshots = new ArrayList<>();
         snapshots.add(TrainCommand.newModel(base, c.vocabulary().size(), gemm).parameters().values().clone());
 
@@ -198,20 +198,6 @@ final class BpttCompareCommand implements Callable<Integer> {
         o.println("wrote " + out.resolve("compare.json") + ", perplexity-epochs.png, perplexity-seconds.png");
         o.flush();
         return 0;
-    }
-
-    static Batch probeBatch(int[] tokens, int batch, int steps) {
-        if ((long) batch * steps + 1 > tokens.length) {
-            throw new RnnlabException("--probe-steps " + steps + " x --batch " + batch + " needs more than the corpus's " + tokens.length + " tokens");
-        }
-        int[] x = new int[steps * batch], y = new int[steps * batch];
-        int stride = (tokens.length - 1) / batch;
-        for (int b = 0; b < batch; b++)
-            for (int t = 0; t < steps; t++) {
-                x[t * batch + b] = tokens[b * stride + t];
-                y[t * batch + b] = tokens[b * stride + t + 1];
-            }
-        return new Batch(steps, batch, x, y);
     }
 
     /** The strategy's gradient (mean of draws if random) on the probe batch at the given weights, against the full one. */

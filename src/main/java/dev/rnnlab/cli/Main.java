@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code rnnlab} command: one subcommand per job (see {@code rnnlab --help}). */
 @Command(name = "rnnlab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Recurrent sequence models on the JVM: D2L chapter 8 as real software.",
-        subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, GenerateCommand.class, EvalCommand.class, BpttCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, GenerateCommand.class, EvalCommand.class, BpttCommand.class, DiagnoseCommand.class,
             StatsCommand.class, SynthCommand.class})
 public final class Main {
 

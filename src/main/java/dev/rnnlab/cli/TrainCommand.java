@@ -27,6 +27,7 @@ import dev.rnnlab.text.Corpus;
 import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.train.EpochMetrics;
+import dev.rnnlab.train.GradientDiagnostics;
 import dev.rnnlab.train.JsonLinesLog;
 import dev.rnnlab.train.LearningRateSchedule;
 import dev.rnnlab.train.Optimizer;
@@ -145,6 +146,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "Bound on the activations full BPTT may cache, e.g. 512m, 4g (default: ${DEFAULT-VALUE}).")
     String maxMemory;
 
+    @Option(names = "--diagnostics", description = "Watch vanishing/exploding gradients: before training and after each epoch,"
+            + " per-step gradient norms by distance, spectral radius and largest singular value of W_hh, and clipping;"
+            + " written to DIR/diagnostics/ (jsonl, heat map, curves).")
+    boolean diagnostics;
+
+    @Option(names = "--probe-steps", defaultValue = "100", description = "With --diagnostics: length of the probe sequence (default: ${DEFAULT-VALUE}).")
+    int probeSteps;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -262,6 +271,9 @@ final class TrainCommand implements Callable<Integer> {
         trainer.addListener(new ConsoleProgress(out, Terminal.isInteractive(), unit))
                 .addListener(new JsonLinesLog(logFile))
                 .addListener(new CheckpointSaver(dir, info, c.vocabulary(), saveEvery, saveMinutes));
+        if (diagnostics) {
+            trainer.addListener(new GradientDiagnostics(dir.resolve("diagnostics"), train, Math.min(8, s.batch()), probeSteps, s.clip()));
+        }
         List<EpochMetrics> history = trainer.run();
 
         writeCurve(plotFile, c.name() + ", " + describe(m, s), history);

@@ -181,15 +181,20 @@ public final class Checkpoint {
         }
     }
 
-    /** Files a user or a listener keeps in the directory (the metrics log, the curve) survive the swap. */
+    /** Files a user or a listener keeps in the directory (the metrics log, the curve, diagnostics) survive the swap. */
     private static void carryOverOtherFiles(Path dir, Path tmp) throws IOException {
         if (!Files.isDirectory(dir)) return;
         java.util.Set<String> ours = java.util.Set.of(MODEL, OPTIMIZER, CONFIG, VOCAB, STATE);
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
-                if (Files.isRegularFile(f) && !ours.contains(name) && !Files.exists(tmp.resolve(name))) {
-                    Files.copy(f, tmp.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+                if (ours.contains(name) || Files.exists(tmp.resolve(name))) continue;
+                try (Stream<Path> tree = Files.walk(f)) {
+                    for (Path from : tree.toList()) {
+                        Path to = tmp.resolve(dir.relativize(from).toString());
+                        if (Files.isDirectory(from)) Files.createDirectories(to);
+                        else Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
                 }
             }
         }

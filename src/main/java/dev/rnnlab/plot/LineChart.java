@@ -1,0 +1,39 @@
+package dev.rnnlab.plot;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Curves of y against x, optionally on a log y-axis; non-finite or (on a log axis) non-positive points are left out. */
+public final class LineChart {
+    private LineChart() {}
+
+    public record Curve(String label, double[] x, double[] y) {}
+
+    public static void write(Path out, String title, String xTitle, String yTitle, boolean logY, List<Curve> curves) {
+        ChartFiles.isSvg(out);
+        XYChart chart = ChartFiles.newChart(title, xTitle, yTitle);
+        chart.getStyler().setYAxisLogarithmic(logY);
+        int i = 0;
+        for (Curve c : curves) {
+            int n = 0;
+            double[] x = new double[c.x().length], y = new double[c.x().length];
+            for (int k = 0; k < c.x().length; k++) {
+                double v = c.y()[k];
+                if (Double.isFinite(v) && (!logY || v > 0)) {
+                    x[n] = c.x()[k];
+                    y[n++] = v;
+                }
+            }
+            if (n == 0) continue;
+            XYSeries s = chart.addSeries(c.label(), Arrays.copyOf(x, n), Arrays.copyOf(y, n));
+            s.setMarker(n < 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            s.setLineColor(ChartFiles.COLORS[i++ % ChartFiles.COLORS.length]);
+            s.setLineWidth(2f);
+        }
+        ChartFiles.save(chart, out);
+    }
+}
