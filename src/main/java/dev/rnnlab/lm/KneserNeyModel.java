@@ -182,7 +182,7 @@ public final class KneserNeyModel implements NGramModel {
                 "%d-gram, interpolated modified Kneser-Ney, discounts D1/D2/D3+ per order:", order));
         for (int m = 1; m <= order; m++) {
             sb.append(String.format(Locale.ROOT, " %d: %.3f/%.3f/%.3f%s", m, discounts[m][1], discounts[m][2],
-                    discounts[m][3], fellBack[m] ? " (one discount: too few counts)" : ""));
+                    discounts[m][3], fellBack[m] ? " (one discount: count-of-counts n1..n4 not all positive)" : ""));
             if (m < order) sb.append(';');
         }
         return sb.toString();
