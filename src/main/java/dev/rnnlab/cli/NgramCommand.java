@@ -130,6 +130,7 @@ final class NgramCommand {
             if (output != null) {
                 BackoffModel backoff = model.toBackoff();
                 Map<String, Object> notes = new LinkedHashMap<>();
+                notes.put("trainedAs", model.describe());
                 notes.put("corpus", c.name());
                 notes.put("sha256", c.sha256());
                 notes.put("split", parts == null ? "1,0,0" : parts.toString());

@@ -52,11 +52,18 @@ import java.util.Map;
  * sidecar's {@code "tokenEscape": "rnnlab-backslash"} says the file uses it; an ARPA file without sidecar
  * (from another tool) is read verbatim.
  *
+ * <p>KenLM also refuses a file without the sentence markers {@code <s>} and {@code </s>} by default. rnnlab's
+ * models have no sentences (a corpus is one stream), so the markers are written as unigrams of log10
+ * probability -99 (effectively 0; KenLM writes {@code <s>} the same way), listed in the sidecar's
+ * {@code "addedSentenceMarkers"} and skipped again when rnnlab reads the file.
+ *
  * <p>Unigrams are written in vocabulary order, so a model read back has the same token indices.
  * {@code tokenizer} and {@code normalizer} are null when the file has no sidecar.
  */
 public record ArpaFile(BackoffModel model, Tokenizer tokenizer, Normalizer normalizer, Map<String, Object> notes) {
     static final String ESCAPE = "rnnlab-backslash";
+    /** KenLM refuses ARPA files without these (unless told to be silent); rnnlab's models have none. */
+    private static final List<String> SENTENCE_MARKERS = List.of("<s>", "</s>");
     private static final String FORMAT = "rnnlab-ngram";
     private static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -73,15 +80,22 @@ public record ArpaFile(BackoffModel model, Tokenizer tokenizer, Normalizer norma
         String[] escaped = new String[vocab.size()];
         for (int i = 0; i < escaped.length; i++) escaped[i] = escape(vocab.tokenOf(i));
         int order = model.order();
+        List<String> markers = new ArrayList<>();
+        for (String marker : SENTENCE_MARKERS) if (vocab.indexOf(marker) == 0) markers.add(marker);
         try {
             Path parent = arpa.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 w.write("\\data\\\n");
-                for (int m = 1; m <= order; m++) w.write("ngram " + m + "=" + model.count(m) + "\n");
+                for (int m = 1; m <= order; m++) {
+                    w.write("ngram " + m + "=" + (model.count(m) + (m == 1 ? markers.size() : 0)) + "\n");
+                }
                 for (int m = 1; m <= order; m++) {
                     w.write("\n\\" + m + "-grams:\n");
                     boolean top = m == order;
+                    if (m == 1) {
+                        for (String marker : markers) w.write("-99\t" + marker + (top ? "" : "\t0") + "\n");
+                    }
                     StringBuilder line = new StringBuilder();
                     try {
                         model.forEach(m, (tokens, logProb, logBackoff) -> {
@@ -111,6 +125,7 @@ public record ArpaFile(BackoffModel model, Tokenizer tokenizer, Normalizer norma
             side.put("tokens", tokenizer == null ? null : tokenizer.id());
             side.put("normalize", normalizer == null ? null : normalizer.id());
             side.put("tokenEscape", ESCAPE);
+            side.put("addedSentenceMarkers", markers);
             side.put("model", model.describe());
             side.put("notes", notes);
             JSON.writeValue(sidecar(arpa).toFile(), side);
@@ -140,7 +155,9 @@ public record ArpaFile(BackoffModel model, Tokenizer tokenizer, Normalizer norma
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(arpa), decoder))) {
-            return new ArpaFile(new Parser(arpa, in, escaped).parse(), tokenizer, normalizer, notes);
+            List<String> added = side != null && side.get("addedSentenceMarkers") instanceof List<?> l
+                    ? l.stream().map(String::valueOf).toList() : List.of();
+            return new ArpaFile(new Parser(arpa, in, escaped, added).parse(), tokenizer, normalizer, notes);
         } catch (NoSuchFileException e) {
             throw problem(arpa, "no such file");
         } catch (CharacterCodingException e) {
@@ -241,12 +258,14 @@ public record ArpaFile(BackoffModel model, Tokenizer tokenizer, Normalizer norma
         private final Path arpa;
         private final BufferedReader in;
         private final boolean escaped;
+        private final List<String> skipped;
         private int lineNumber;
 
-        Parser(Path arpa, BufferedReader in, boolean escaped) {
+        Parser(Path arpa, BufferedReader in, boolean escaped, List<String> skipped) {
             this.arpa = arpa;
             this.in = in;
             this.escaped = escaped;
+            this.skipped = skipped;
         }
 
         private String next() throws IOException {
@@ -298,6 +317,7 @@ public record ArpaFile(BackoffModel model, Tokenizer tokenizer, Normalizer norma
             List<double[]> unigramValues = new ArrayList<>();
             for (long i = 0; i < declared.getFirst(); i++) {
                 String[] f = fields(1, order);
+                if (skipped.contains(f[1])) continue;
                 tokens.add(token(f[1]));
                 unigramValues.add(new double[] {number(f[0]), f.length == 3 ? number(f[2]) : 0});
             }
