@@ -44,7 +44,8 @@ import java.util.Map;
  * </pre>
  * Each entry is log10 P(w | h), a tab, the tokens separated by spaces, and (not at the top order) a tab
  * and the log10 backoff weight; log10 0 is written -99 as is customary. KenLM wants {@code \data\} as the
- * first non-blank line, so rnnlab's own notes go to the sidecar, not to comment lines.
+ * first non-blank line (older versions: the second line, after a blank one, which is how rnnlab writes it),
+ * so rnnlab's own notes go to the sidecar, not to comment lines.
  *
  * <p>Token escape (so char-level tokens such as space and newline survive the whitespace-separated
  * fields): a backslash is written {@code \\}, space {@code \s}, tab {@code \t}, newline {@code \n},
@@ -86,7 +87,7 @@ public record ArpaFile(BackoffModel model, Tokenizer tokenizer, Normalizer norma
             Path parent = arpa.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write("\\data\\\n");
+                w.write("\n\\data\\\n");  // a blank line first, as KenLM writes it (its older readers require it)
                 for (int m = 1; m <= order; m++) {
                     w.write("ngram " + m + "=" + (model.count(m) + (m == 1 ? markers.size() : 0)) + "\n");
                 }

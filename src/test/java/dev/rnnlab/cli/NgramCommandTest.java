@@ -34,7 +34,7 @@ class NgramCommandTest {
                 .contains("wrote " + arpa);
         double heldOut = perplexity(train.out(), "held-out");
         assertThat(heldOut).isBetween(4.0, 9.0);
-        assertThat(Files.readString(arpa)).startsWith("\\data\\\nngram 1=30\n").contains("\n-99\t<s>\t0\n-99\t</s>\t0\n").contains("\\s").endsWith("\\end\\\n");
+        assertThat(Files.readString(arpa)).startsWith("\n\\data\\\nngram 1=30\n").contains("\n-99\t<s>\t0\n-99\t</s>\t0\n").contains("\\s").endsWith("\\end\\\n");
         assertThat(Files.readString(ArpaFile(arpa))).contains("\"tokens\" : \"char\"").contains("\"normalize\" : \"d2l\"");
 
         CliRun eval = CliRun.of("ngram", "eval", "--model", arpa.toString(), "--corpus",
