@@ -107,7 +107,7 @@ final class ForecastCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "series %s: %,d values%n", series.name(), x.length);
         Rng rng = new Rng(seed);
-        if (file == null) rng.split();  // the noise took the first stream of this seed
+        if (file == null) rng.split();  // the noise was drawn from new Rng(seed): do not reuse its draws
         List<String> losses = new ArrayList<>();
         Forecaster forecaster;
         if (kind.equals("mlp")) {
