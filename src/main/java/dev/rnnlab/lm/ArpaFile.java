@@ -132,6 +132,11 @@ public record ArpaFile(BackoffModel model, Tokenizer tokenizer, Normalizer norma
             JSON.writeValue(sidecar(arpa).toFile(), side);
             Files.move(tmp, arpa, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write error below is the one to report
+            }
             throw new RnnlabException("cannot write ARPA model '" + arpa + "': " + e.getMessage());
         }
     }
