@@ -98,6 +98,10 @@ class NgramCommandTest {
             assertThat(run.exitCode()).as(String.join(" ", (String[]) c[0])).isEqualTo(2);
             assertThat(run.err()).isEqualTo(c[1] + NL);
         }
+        Path underAFile = text.resolve("m.arpa");
+        CliRun unwritable = CliRun.of("ngram", "train", text.toString(), "-o", underAFile.toString());
+        assertThat(unwritable.exitCode()).isEqualTo(2);
+        assertThat(unwritable.err()).startsWith("rnnlab: cannot write ARPA model '" + underAFile + "': ").hasLineCount(1);
         CliRun noModel = CliRun.of("ngram", "eval", text.toString());
         assertThat(noModel.exitCode()).isEqualTo(2);
         assertThat(noModel.err()).startsWith("rnnlab: Missing required option: '--model=MODEL.arpa'").hasLineCount(1);
