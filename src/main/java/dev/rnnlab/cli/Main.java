@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /** The {@code rnnlab} command: one subcommand per job (see {@code rnnlab --help}). */
 @Command(name = "rnnlab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Recurrent sequence models on the JVM: D2L chapter 8 as real software.",
-        subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, GenerateCommand.class, EvalCommand.class, BpttCommand.class, DiagnoseCommand.class,
-            StatsCommand.class, SynthCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, GenerateCommand.class, EvalCommand.class,
+            BpttCommand.class, DiagnoseCommand.class, StatsCommand.class, SynthCommand.class, NgramCommand.class,
+            ForecastCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -169,6 +169,17 @@ public final class NGramCounts {
         return 0;
     }
 
+    /** Receives one distinct n-gram: the position of its first occurrence in the tokens, and its count. */
+    @FunctionalInterface
+    public interface Visitor {
+        void visit(int firstPosition, long count);
+    }
+
+    /** Calls {@code visitor} once for every distinct n-gram, in order of first occurrence. */
+    public void forEach(Visitor visitor) {
+        for (int d = 0; d < distinct; d++) visitor.visit(firstPosition[d], counts[d]);
+    }
+
     /** The {@code k} most frequent n-grams, ties in order of first occurrence (as D2L's stable sort). */
     public List<NGram> top(int k) {
         // heap of the best k so far, worst on top: lower count, or same count but later first occurrence

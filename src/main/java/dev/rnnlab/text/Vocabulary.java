@@ -81,6 +81,20 @@ public final class Vocabulary {
         return fromCounts(counts, minFreq, reserved);
     }
 
+    /**
+     * A vocabulary whose index order is given, {@code <unk>} first (for models read from files that list
+     * their tokens, such as ARPA n-gram models); no reserved tokens, and counts unknown (0).
+     */
+    public static Vocabulary ofTokens(List<String> tokensInIndexOrder) {
+        if (tokensInIndexOrder.isEmpty() || !UNKNOWN.equals(tokensInIndexOrder.getFirst())) {
+            throw new RnnlabException("a vocabulary's tokens must start with " + UNKNOWN);
+        }
+        if (tokensInIndexOrder.stream().distinct().count() != tokensInIndexOrder.size()) {
+            throw new RnnlabException("a vocabulary's tokens must be distinct");
+        }
+        return new Vocabulary(tokensInIndexOrder, new long[tokensInIndexOrder.size()], 0);
+    }
+
     /** Number of tokens, {@code <unk>} and reserved tokens included. */
     public int size() {
         return tokens.size();
