@@ -222,9 +222,13 @@ final class TrainCommand implements Callable<Integer> {
         Tokenizer tokenizer = Tokenizer.parse(s.tokens());
         Normalizer normalizer = s.normalize() == null ? null : Normalizer.parse(s.normalize());
         CorpusChoice.Loaded loaded = CorpusChoice.load(null, s.corpus(), Dataset.TIMEMACHINE, dataDir, normalizer, tokenizer, err);
-        Corpus c = loaded.corpus();
-        if (resumed != null) checkSameCorpus(resumed, c);
+        Corpus whole = loaded.corpus();
+        // with a split, the vocabulary is the training part's (held-out tokens it never saw are <unk>, as for
+        // the n-gram models); --min-freq drops rarer tokens
+        int trainTokens = s.split() == null ? whole.length() : Split.parse(s.split()).apply(whole.indices()).train().length;
+        Corpus c = s.split() != null || s.minFreq() > 0 ? whole.withVocabularyOfFirst(trainTokens, s.minFreq()) : whole;
         Split.Parts parts = s.split() == null ? null : Split.parse(s.split()).apply(c.indices());
+        if (resumed != null) checkSameCorpus(resumed, c);
         int[] train = parts == null ? c.indices() : parts.train();
         int[] validation = parts == null ? null : parts.validation();
         BpttStrategy strategy = BpttStrategy.parse(s.bptt(), FullBptt.parseBytes(maxMemory));

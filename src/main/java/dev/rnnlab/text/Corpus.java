@@ -107,6 +107,26 @@ public final class Corpus {
                 tokenizer, vocabulary, java.util.Arrays.copyOf(buf[0], at[0]));
     }
 
+    /**
+     * The same text with the vocabulary rebuilt from its first {@code trainTokens} tokens only, keeping
+     * tokens seen at least {@code minFreq} times there (reserved tokens kept): what a model trained on that
+     * part can know. Other tokens become {@code <unk>}, as held-out text should be scored.
+     */
+    public Corpus withVocabularyOfFirst(int trainTokens, int minFreq) {
+        if (trainTokens < 1 || trainTokens > indices.length) {
+            throw new IllegalArgumentException("training part of " + trainTokens + " tokens in a corpus of " + indices.length);
+        }
+        LinkedHashMap<String, Long> counts = new LinkedHashMap<>();
+        for (int i = 0; i < trainTokens; i++) counts.merge(vocabulary.tokenOf(indices[i]), 1L, Long::sum);
+        counts.remove(Vocabulary.UNKNOWN);
+        Vocabulary v = Vocabulary.fromCounts(counts, minFreq, vocabulary.reserved());
+        int[] remapped = new int[indices.length];
+        int[] map = new int[vocabulary.size()];
+        for (int t = 0; t < map.length; t++) map[t] = v.indexOf(vocabulary.tokenOf(t));
+        for (int i = 0; i < indices.length; i++) remapped[i] = map[indices[i]];
+        return new Corpus(name, sha256, normalizer, tokenizer, v, remapped);
+    }
+
     /** A corpus from an in-memory text (for small texts, synthetic data and tests). */
     public static Corpus fromText(String name, String text, Normalizer normalizer, Tokenizer tokenizer, int minFreq,
             List<String> reserved) {
