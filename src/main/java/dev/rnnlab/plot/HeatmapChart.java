@@ -6,7 +6,10 @@ import java.util.List;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 
-/** A heat map of {@code values[row][column]}, e.g. log10 gradient norm by iteration (rows) and distance (columns). */
+/**
+ * A heat map of {@code values[row][column]} (non-negative: XChart's colour legend misreads an all-negative
+ * range), e.g. decades of gradient decay by epoch (rows, numbered from 0) and distance (columns).
+ */
 public final class HeatmapChart {
     private HeatmapChart() {}
 
@@ -19,11 +22,11 @@ public final class HeatmapChart {
         int rows = values.length, cols = rows == 0 ? 0 : values[0].length;
         List<Integer> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (int i = 0; i < cols; i++) xs.add(i);
-        for (int i = 0; i < rows; i++) ys.add(i + 1);
+        for (int i = 0; i < rows; i++) ys.add(i);
         List<Number[]> cells = new ArrayList<>();
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++) if (Double.isFinite(values[r][c])) cells.add(new Number[] {c, r, values[r][c]});
-        chart.addSeries("log10 value", xs, ys, cells);
+        chart.addSeries("value", xs, ys, cells);
         try {
             java.nio.file.Path parent = out.toAbsolutePath().getParent();
             if (parent != null) java.nio.file.Files.createDirectories(parent);

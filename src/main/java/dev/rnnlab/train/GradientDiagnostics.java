@@ -26,7 +26,8 @@ import java.util.List;
  * and the largest singular value of layer 0's recurrent matrix (W_hh for an RNN, the candidate block W_hg
  * of an LSTM or W_hn of a GRU); and, from the epoch's batches, the gradient norm before and after clipping
  * and how often clipping fired. Writes {@code diagnostics.jsonl} as it goes and, at the end, a heat map
- * (epoch x distance, log10 norm), the spectral curve and the gradient-norm curve.
+ * (epoch x distance: how many powers of ten the gradient lost after k steps), the spectral curve and the
+ * gradient-norm curve.
  */
 public final class GradientDiagnostics implements TrainingListener {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -114,9 +115,9 @@ public final class GradientDiagnostics implements TrainingListener {
         Rng rng = new Rng(epoch);
         double rho = Spectra.spectralRadius(model.parameters().values(), block[0], block[1], rng);
         double sigma = Spectra.largestSingularValue(model.parameters().values(), block[0], block[1], rng);
-        double[] logs = new double[byDistance.length];
-        for (int k = 0; k < logs.length; k++) logs[k] = Math.log10(byDistance[k]);
-        heat.add(logs);
+        double[] decades = new double[byDistance.length];  // how many powers of ten the gradient lost after k steps
+        for (int k = 0; k < decades.length; k++) decades[k] = Math.log10(byDistance[0] / byDistance[k]);
+        heat.add(decades);
         spectral.add(new double[] {epoch, rho, sigma});
         ObjectNode o = JSON.createObjectNode().put("epoch", epoch).put("spectral_radius", rho).put("largest_singular_value", sigma);
         var arr = o.putArray("grad_norm_by_distance");
@@ -138,8 +139,8 @@ public final class GradientDiagnostics implements TrainingListener {
 
     @Override
     public void trainingEnded(Trainer t) {
-        HeatmapChart.write(dir.resolve("grad-norm-heatmap.png"), "log10 ||dL_T/dh_{T-k}|| by epoch (rows) and distance k (columns)",
-                "distance k (steps back)", "epoch", heat.toArray(new double[0][]));
+        HeatmapChart.write(dir.resolve("grad-norm-heatmap.png"), "decades lost: log10(||dL_T/dh_T|| / ||dL_T/dh_{T-k}||)",
+                "distance k (steps back)", "epoch (0 = before training)", heat.toArray(new double[0][]));
         int n = spectral.size();
         double[] e = new double[n], rho = new double[n], sigma = new double[n];
         for (int i = 0; i < n; i++) {
