@@ -7,7 +7,11 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Curves of y against x, optionally on a log y-axis; non-finite or (on a log axis) non-positive points are left out. */
+/**
+ * Curves of y against x, optionally on a log y-axis; non-finite or (on a log axis) non-positive points are
+ * left out. XChart labels a log axis only at powers of ten, so a log axis asked for over less than a
+ * factor of 20 is drawn linear (and " (log)" dropped from its title) to keep its labels.
+ */
 public final class LineChart {
     private LineChart() {}
 
@@ -15,15 +19,18 @@ public final class LineChart {
 
     public static void write(Path out, String title, String xTitle, String yTitle, boolean logY, List<Curve> curves) {
         ChartFiles.isSvg(out);
-        XYChart chart = ChartFiles.newChart(title, xTitle, yTitle);
-        chart.getStyler().setYAxisLogarithmic(logY);
+        double lo = Double.POSITIVE_INFINITY, hi = 0;
+        for (Curve c : curves) for (double v : c.y()) if (Double.isFinite(v) && v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        boolean log = logY && hi / lo >= 20;
+        XYChart chart = ChartFiles.newChart(title, xTitle, log || !logY ? yTitle : yTitle.replace(" (log)", ""));
+        chart.getStyler().setYAxisLogarithmic(log);
         int i = 0;
         for (Curve c : curves) {
             int n = 0;
             double[] x = new double[c.x().length], y = new double[c.x().length];
             for (int k = 0; k < c.x().length; k++) {
                 double v = c.y()[k];
-                if (Double.isFinite(v) && (!logY || v > 0)) {
+                if (Double.isFinite(v) && (!log || v > 0)) {
                     x[n] = c.x()[k];
                     y[n++] = v;
                 }
