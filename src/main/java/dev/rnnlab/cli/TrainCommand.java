@@ -162,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " for the scratch model and pytorch otherwise, as in D2L 8.5 and 8.6 (default: ${DEFAULT-VALUE}).")
     String init;
 
-    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint directory (default: runs/CORPUS-MODEL, or the --resume directory).")
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint directory (default: runs/CORPUS-MODEL-hHIDDEN, or the --resume directory).")
     Path checkpoint;
 
     @Option(names = "--save-every", paramLabel = "EPOCHS", defaultValue = "10", description = "Also checkpoint every this many epochs (default: ${DEFAULT-VALUE}); always at the end.")
@@ -254,7 +254,8 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
 
-        Path dir = checkpoint != null ? checkpoint : Path.of("runs", safe(c.name()) + "-" + s.model() + "-h" + s.hidden());
+        Path dir = checkpoint != null ? checkpoint
+                : Path.of("runs", safe(c.name().replaceFirst("\\.txt$", "")) + "-" + s.model() + "-h" + s.hidden());
         Path logFile = log != null ? log : dir.resolve("metrics.jsonl");
         Path plotFile = plot != null ? plot : dir.resolve("curve.png");
         String unit = tokenizer == Tokenizer.CHAR ? "char" : "word";
