@@ -13,7 +13,8 @@ import java.util.List;
  * Adaptive truncation in the spirit of Aicher, Foti and Fox (2019): tBPTT(k1, K) where K is chosen during
  * training so that the estimated relative bias of the truncated gradient stays under a tolerance delta.
  *
- * <p>Every {@code every} batches it measures how fast gradients fade with distance: one forward over the
+ * <p>At the first batch of every epoch and then every {@code every} batches it measures how fast gradients
+ * fade with distance: one forward over the
  * longest window it holds (up to KMAX steps), the loss of the last step only, and a backward that records
  * ||dL/dh_{T-k}|| for each distance k. A least-squares fit of log norm on k gives a geometric rate beta;
  * the gradient mass beyond K is then beta^K of the whole (the tail of a geometric series), so
@@ -32,6 +33,11 @@ public final class AdaptiveTruncation extends TruncatedBptt {
         this.tolerance = tolerance;
         this.kMax = kMax;
         this.every = every;
+    }
+
+    @Override
+    public void startEpoch() {
+        batches = 0;
     }
 
     @Override

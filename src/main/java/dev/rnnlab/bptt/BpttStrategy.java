@@ -19,6 +19,12 @@ public interface BpttStrategy {
     /** The next batch starts a new sequence (fresh state): forget any history kept from earlier batches. */
     default void startSequence() {}
 
+    /**
+     * A new epoch begins. Strategies keep no state across epochs, so a run resumed from an epoch-end
+     * checkpoint computes exactly what the uninterrupted run would.
+     */
+    default void startEpoch() {}
+
     String describe();
 
     /** D2L's default: one forward and one backward over the whole batch ("detach" at its boundary). */

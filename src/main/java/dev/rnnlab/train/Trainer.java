@@ -69,6 +69,7 @@ public final class Trainer {
     private EpochMetrics runEpoch(int epochIndex) {
         Epoch epoch = sampler.epoch(rng);
         Rng dropout = rng.split();
+        strategy.startEpoch();
         for (TrainingListener l : listeners) l.epochStarted(epochIndex + 1, epoch.batches());
         Parameters params = model.parameters();
         RecurrentState state = model.zeroState(sampler.batchSize());
