@@ -28,7 +28,16 @@ final class CorpusChoice {
     private CorpusChoice() {}
 
     /** What was loaded, and a one-line description of where it came from. */
-    record Loaded(Corpus corpus, String source) {}
+    record Loaded(Corpus corpus, String source, double entropyRateNats) {
+        Loaded(Corpus corpus, String source) {
+            this(corpus, source, Double.NaN);
+        }
+
+        /** Whether the corpus is synthetic with a known entropy rate (the floor of any model's loss). */
+        boolean hasKnownEntropyRate() {
+            return !Double.isNaN(entropyRateNats);
+        }
+    }
 
     static Loaded load(Path file, String corpus, Dataset fallbackDefault, Path dataDir, Normalizer normalize,
             Tokenizer tokens, PrintWriter err) {
@@ -62,7 +71,8 @@ final class CorpusChoice {
             err.flush();
             Corpus c = Corpus.fromText(synthetic.name(), synthetic.text(), orDefault(normalize, Normalizer.RAW),
                     tokens, 0, List.of());
-            return new Loaded(c, synthetic.name() + " (built in, seed " + synthetic.seed() + ")");
+            return new Loaded(c, synthetic.name() + " (built in, seed " + synthetic.seed() + ")",
+                    synthetic.source().entropyRateNats());
         }
     }
 

@@ -266,6 +266,10 @@ final class TrainCommand implements Callable<Integer> {
                 describe(m, s), m.parameters().size(), strategy.wantsWholeSequence() ? "whole-stream" : s.sampling(), s.batch(),
                 sampler.steps(), sampler.batchesPerEpoch(), strategy.describe(), opt.describe(), s.lr(), tc.schedule().describe(),
                 s.clip(), s.seed());
+        if (loaded.hasKnownEntropyRate()) {
+            out.printf(Locale.ROOT, "the corpus's true entropy rate is %.4f nats = %.4f bits per token: no model's perplexity can go below %.3f%n",
+                    loaded.entropyRateNats(), loaded.entropyRateNats() / Math.log(2), Math.exp(loaded.entropyRateNats()));
+        }
         if (resumed != null) out.printf(Locale.ROOT, "resuming %s after epoch %d of %d%n", resume, trainer.epochsDone(), s.epochs());
         out.printf("checkpoints in %s, metrics in %s%n", dir, logFile);
         out.flush();
@@ -285,6 +289,10 @@ final class TrainCommand implements Callable<Integer> {
         EpochMetrics last = history.getLast();
         out.printf(Locale.ROOT, "done: perplexity %.3f, %,.0f %ss/s on %s; checkpoint %s, curve %s%n", last.trainPerplexity(),
                 last.tokensPerSecond(), unit, gemm.description(), dir, plotFile);
+        if (loaded.hasKnownEntropyRate()) {
+            out.printf(Locale.ROOT, "the limit: perplexity %.3f (entropy rate); the model is %.4f nats per token above it%n",
+                    Math.exp(loaded.entropyRateNats()), last.trainLoss() - loaded.entropyRateNats());
+        }
         if (!m.config().bidirectional() && sampleLength > 0) {
             List<String> ps = prefixes != null ? prefixes
                     : c.name().startsWith("timemachine") ? List.of("time traveller", "traveller") : List.of(firstWords(c));
