@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# rnnlab against the PyTorch peer (../shared/bench/peer_torch.py) on identical configurations: the same
+# text (D2L-normalised The Time Machine, vocab 28), shapes, SGD, clipping, thread count, alternating the
+# two tools for ROUNDS rounds; prints median tokens/s (or chars/s) of each and the ratio rnnlab/PyTorch.
+#
+#   bash bench/compare.sh                          # all configurations, 3 rounds
+#   ROUNDS=1 SECONDS_EACH=5 CONFIGS="lstm-512" bash bench/compare.sh
+#
+# Needs Debian's python3-torch (apt-get install -y python3-torch python3-numpy). Only ratios from one run
+# on one machine mean anything; JSON lines go to $OUT (default /tmp/rnnlab-compare.jsonl).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-3}
+SECONDS_EACH=${SECONDS_EACH:-10}
+THREADS=${THREADS:-2}
+OUT=${OUT:-/tmp/rnnlab-compare.jsonl}
+TEXT=${TEXT:-../shared/data/timemachine.txt}
+PEER=${PEER:-../shared/bench/peer_torch.py}
+[ -f "$TEXT" ] || { echo "compare.sh: no text at $TEXT (set TEXT=...)" >&2; exit 1; }
+[ -f "$PEER" ] || { echo "compare.sh: no PyTorch peer at $PEER (set PEER=...)" >&2; exit 1; }
+/usr/bin/python3 -c "import torch" 2>/dev/null || { echo "compare.sh: PyTorch missing: apt-get install -y python3-torch python3-numpy" >&2; exit 1; }
+[ -f target/rnnlab.jar ] || ./mvn25 -q -DskipTests package
+JAVA="$(bin/find-jdk)/bin/java"
+
+declare -A ARGS=(
+  [rnn-256]="--cell rnn --hidden 256" [gru-256]="--cell gru --hidden 256" [lstm-256]="--cell lstm --hidden 256"
+  [rnn-512]="--cell rnn --hidden 512" [gru-512]="--cell gru --hidden 512" [lstm-512]="--cell lstm --hidden 512"
+  [lstm-512x2]="--cell lstm --hidden 512 --layers 2" [gen-lstm-512]="--cell lstm --hidden 512 --generate 20000")
+CONFIGS=${CONFIGS:-"rnn-256 gru-256 lstm-256 rnn-512 gru-512 lstm-512 lstm-512x2 gen-lstm-512"}
+: > "$OUT"
+for round in $(seq 1 "$ROUNDS"); do
+  for c in $CONFIGS; do
+    a=${ARGS[$c]}
+    "$JAVA" --enable-native-access=ALL-UNNAMED -jar target/rnnlab.jar bench --text "$TEXT" $a --threads "$THREADS" \
+        --seconds "$SECONDS_EACH" --json 2>/dev/null | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,/" >> "$OUT"
+    /usr/bin/python3 "$PEER" --text "$TEXT" $a --threads "$THREADS" --seconds "$SECONDS_EACH" --json 2>/dev/null \
+        | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,/" >> "$OUT"
+  done
+done
+/usr/bin/python3 - "$OUT" <<'PY'
+import collections, json, statistics, sys
+runs = collections.defaultdict(lambda: collections.defaultdict(list))
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    runs[d["label"]][d.get("peer", "?")].append(d.get("tokens_per_s", d.get("chars_per_s")))
+print(f"{'config':>14} {'rnnlab':>12} {'pytorch':>12} {'ratio':>7}   (median tokens/s or chars/s, n rounds)")
+for label, peers in runs.items():
+    r, p = statistics.median(peers["rnnlab"]), statistics.median(peers["pytorch"])
+    print(f"{label:>14} {r:>12,.0f} {p:>12,.0f} {r / p:>7.2f}   n={len(peers['rnnlab'])}")
+PY

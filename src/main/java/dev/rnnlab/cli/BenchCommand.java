@@ -1,0 +1,216 @@
+package dev.rnnlab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rnnlab.Rng;
+import dev.rnnlab.RnnlabException;
+import dev.rnnlab.bptt.BpttStrategy;
+import dev.rnnlab.data.Batch;
+import dev.rnnlab.data.Epoch;
+import dev.rnnlab.data.SequentialPartitioner;
+import dev.rnnlab.data.SyntheticCorpus;
+import dev.rnnlab.generate.Generator;
+import dev.rnnlab.generate.TokenSampler;
+import dev.rnnlab.nn.CellType;
+import dev.rnnlab.nn.ModelConfig;
+import dev.rnnlab.nn.RecurrentLanguageModel;
+import dev.rnnlab.nn.RecurrentState;
+import dev.rnnlab.tensor.Gemm;
+import dev.rnnlab.text.Corpus;
+import dev.rnnlab.text.Normalizer;
+import dev.rnnlab.text.Tokenizer;
+import dev.rnnlab.train.GlobalNormClipper;
+import dev.rnnlab.train.Sgd;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rnnlab bench}: training (or generation) throughput measured the way ../shared/bench/peer_torch.py
+ * measures PyTorch's, with the same options and JSON keys, so the two can be run side by side.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Times D2L training iterations (one-hot or embedded input, sequential batches with the state carried and"
+                + " detached, mean cross-entropy, backward, global-norm clipping, SGD) after a warm-up, and reports tokens/s,"
+                + " GEMM FLOPs per token, achieved GFLOP/s and the fraction of a GEMM peak measured in the same run.",
+            "With --generate N: batch-1 greedy generation of N characters, chars/s and the time to the first token."})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--text", paramLabel = "FILE", description = "Plain text, D2L normalisation (default: the built-in synthetic corpus).")
+    Path text;
+
+    @Option(names = "--cell", defaultValue = "lstm", description = "rnn, gru or lstm (default: ${DEFAULT-VALUE}).")
+    String cell;
+
+    @Option(names = "--hidden", defaultValue = "512", description = "Hidden units (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--layers", defaultValue = "1", description = "Layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--embed", defaultValue = "0", description = "Embedding size, 0 = one-hot (default: ${DEFAULT-VALUE}).")
+    int embed;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "35", description = "Steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--lr", defaultValue = "1", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--clip", defaultValue = "1", description = "Global gradient-norm threshold (default: ${DEFAULT-VALUE}).")
+    double clip;
+
+    @Option(names = "--threads", defaultValue = "1", description = "OpenBLAS threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--backend", defaultValue = "auto", description = "auto, openblas or java (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--iters", defaultValue = "0", description = "Timed iterations; 0 runs for --seconds (default: ${DEFAULT-VALUE}).")
+    int iters;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Timed seconds when --iters is 0 (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--generate", defaultValue = "0", description = "Measure batch-1 generation of N characters instead.")
+    int generate;
+
+    @Option(names = "--json", description = "Print one JSON line only.")
+    boolean json;
+
+    @Option(names = "--verbose", description = "Show stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        EngineOptions engine = new EngineOptions();
+        engine.backend = backend;
+        engine.threads = threads;
+        Gemm gemm = engine.gemm();
+        Corpus corpus = text != null ? Corpus.load(text, Normalizer.D2L, Tokenizer.CHAR)
+                : Corpus.fromText("synthetic", SyntheticCorpus.builtIn().text(), Normalizer.RAW, Tokenizer.CHAR, 0, List.of());
+        int vocab = corpus.vocabulary().size();
+        CellType type = CellType.parse(cell);
+        RecurrentLanguageModel model = new RecurrentLanguageModel(new ModelConfig(type, vocab, embed, hidden, layers, false, 0f), gemm);
+        model.initPyTorchDefault(new Rng(0));
+        ObjectNode r = new ObjectMapper().createObjectNode();
+        if (generate > 0) {
+            Generator g = new Generator(model);
+            g.generate(new int[] {1, 2, 3}, 200, TokenSampler.greedy(), new Rng(0), null);  // JIT warm-up
+            long[] first = new long[1];
+            long t0 = System.nanoTime();
+            g.generate(new int[] {1}, generate, TokenSampler.greedy(), new Rng(0), tok -> {
+                if (first[0] == 0) first[0] = System.nanoTime();
+            });
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            r.put("chars_per_s", generate / elapsed).put("chars", generate).put("seconds", elapsed)
+                    .put("first_token_ms", (first[0] - t0) / 1e6);
+        } else {
+            train(model, corpus.indices(), r);
+            double flops = gemmFlopsPerToken(type, vocab, hidden, layers, embed);
+            double peak = gemmPeak(gemm);
+            double achieved = flops * r.get("tokens_per_s").asDouble() / 1e9;
+            r.put("gemm_mflop_per_token", flops / 1e6).put("achieved_gflops", achieved).put("gemm_peak_gflops", peak)
+                    .put("fraction_of_peak", achieved / peak);
+        }
+        r.put("peer", "rnnlab").put("backend", gemm.description()).put("cell", cell).put("hidden", hidden).put("layers", layers)
+                .put("embed", embed).put("batch", batch).put("steps", steps).put("vocab", vocab).put("threads", threads)
+                .put("peak_rss_mb", peakRssMb());
+        if (!json) {
+            r.fields().forEachRemaining(e -> out.printf(Locale.ROOT, "%-22s %s%n", e.getKey(), e.getValue()));
+        }
+        out.println(r.toString());
+        out.flush();
+        return 0;
+    }
+
+    private void train(RecurrentLanguageModel model, int[] tokens, ObjectNode r) {
+        SequentialPartitioner sampler = new SequentialPartitioner(tokens, batch, steps);
+        GlobalNormClipper clipper = new GlobalNormClipper(clip);
+        Sgd sgd = new Sgd(model.parameters().size(), 0, 0);
+        BpttStrategy strategy = BpttStrategy.perBatch();
+        RecurrentState state = model.zeroState(batch);
+        Rng rng = new Rng(0);
+        Epoch[] epoch = {sampler.epoch(rng)};
+        List<Double> losses = new ArrayList<>();
+        Runnable step = () -> {
+            if (!epoch[0].hasNext()) {
+                epoch[0] = sampler.epoch(rng);
+                state.fill(0f);
+            }
+            Batch b = epoch[0].next();
+            model.parameters().zeroGrads();
+            double loss = strategy.computeGradients(model, b, state, rng);
+            clipper.clip(model.parameters().grads());
+            sgd.step(model.parameters(), lr);
+            losses.add(loss);
+        };
+        for (int i = 0; i < warmup; i++) step.run();
+        losses.clear();
+        long t0 = System.nanoTime();
+        while (iters > 0 ? losses.size() < iters : (System.nanoTime() - t0) / 1e9 < seconds) step.run();
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        double mean = losses.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        List<Double> last = losses.subList(losses.size() - Math.max(1, losses.size() / 10), losses.size());
+        r.put("tokens_per_s", (double) losses.size() * batch * steps / elapsed).put("iters", losses.size()).put("seconds", elapsed)
+                .put("perplexity", Math.exp(mean))
+                .put("perplexity_last", Math.exp(last.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
+    }
+
+    /** The peer's count: 3x the forward GEMMs, the one-hot input GEMM included as PyTorch runs it. */
+    static double gemmFlopsPerToken(CellType cell, int vocab, int hidden, int layers, int embed) {
+        int gates = cell.name().startsWith("RNN") ? 1 : cell == CellType.GRU ? 3 : 4;
+        double forward = 2.0 * hidden * vocab;
+        for (int l = 0; l < layers; l++) forward += 2.0 * gates * hidden * ((l == 0 ? (embed > 0 ? embed : vocab) : hidden) + hidden);
+        return 3 * forward;
+    }
+
+    /** GFLOP/s of a 1024^3 GEMM on this backend, median of 5 after 2 warm-ups. */
+    static double gemmPeak(Gemm gemm) {
+        int n = 1024;
+        float[] a = new float[n * n], b = new float[n * n], c = new float[n * n];
+        Rng rng = new Rng(1);
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rng.nextFloat();
+            b[i] = rng.nextFloat();
+        }
+        double[] t = new double[7];
+        for (int i = 0; i < t.length; i++) {
+            long t0 = System.nanoTime();
+            gemm.gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        double[] timed = java.util.Arrays.copyOfRange(t, 2, t.length);
+        java.util.Arrays.sort(timed);
+        return 2.0 * n * n * n / timed[timed.length / 2] / 1e9;
+    }
+
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Double.parseDouble(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: no figure
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.rnnlab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** bench prints the peer's keys; the figures themselves are for docs/BENCHMARKS.md, never asserted. */
+class BenchCommandTest {
+    @Test
+    void trainingAndGenerationPrintOneJsonLineWithThePeersKeys() throws Exception {
+        CliRun t = CliRun.of("bench", "--cell", "gru", "--hidden", "16", "--warmup", "1", "--iters", "3", "--json");
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(t.out().strip());
+        assertThat(j.get("tokens_per_s").asDouble()).isPositive();
+        assertThat(j.get("iters").asInt()).isEqualTo(3);
+        assertThat(j.has("gemm_mflop_per_token") && j.has("achieved_gflops") && j.has("fraction_of_peak")).isTrue();
+        // 3 x (2 G H (V + H) + 2 H V) with G = 3, H = 16, V = 7 (the built-in corpus)
+        assertThat(j.get("gemm_mflop_per_token").asDouble()).isEqualTo(3 * (2.0 * 3 * 16 * (7 + 16) + 2.0 * 16 * 7) / 1e6);
+
+        CliRun g = CliRun.of("bench", "--cell", "lstm", "--hidden", "16", "--generate", "50", "--json");
+        assertThat(g.exitCode()).as(g.err()).isZero();
+        JsonNode gj = new ObjectMapper().readTree(g.out().strip());
+        assertThat(gj.get("chars_per_s").asDouble()).isPositive();
+        assertThat(gj.get("first_token_ms").asDouble()).isPositive();
+    }
+}
