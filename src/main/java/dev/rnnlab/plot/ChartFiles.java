@@ -14,8 +14,10 @@ import org.knowm.xchart.XYChartBuilder;
 final class ChartFiles {
     private ChartFiles() {}
 
+    // ten distinguishable colours, so a chart of up to ten curves never repeats one
     static final Color[] COLORS = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
-        new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75)};
+        new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194),
+        new Color(127, 127, 127), new Color(188, 189, 34), new Color(23, 190, 207)};
 
     /** Fails early, before any work, when {@code out} is not a .png or .svg name. */
     static boolean isSvg(Path out) {
