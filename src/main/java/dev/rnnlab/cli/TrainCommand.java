@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rnnlab.Rng;
 import dev.rnnlab.RnnlabException;
+import dev.rnnlab.bptt.AdaptiveTruncation;
 import dev.rnnlab.bptt.BpttStrategy;
 import dev.rnnlab.bptt.FullBptt;
 import dev.rnnlab.data.Dataset;
@@ -280,6 +281,22 @@ final class TrainCommand implements Callable<Integer> {
         trainer.addListener(new ConsoleProgress(out, Terminal.isInteractive(), unit))
                 .addListener(new JsonLinesLog(logFile))
                 .addListener(new CheckpointSaver(dir, info, c.vocabulary(), saveEvery, saveMinutes));
+        if (strategy instanceof AdaptiveTruncation adaptive) {
+            trainer.addListener(new dev.rnnlab.train.TrainingListener() {
+                private int from;
+
+                @Override
+                public void epochStarted(int epoch, int batches) {
+                    from = adaptive.chosenLengths().size();
+                }
+
+                @Override
+                public void epochEnded(EpochMetrics m, Trainer t) {
+                    List<Integer> k = adaptive.chosenLengths();
+                    out.printf(Locale.ROOT, "  adaptive truncation: K chosen this epoch %s%n", k.subList(from, k.size()));
+                }
+            });
+        }
         if (diagnostics) {
             trainer.addListener(new GradientDiagnostics(dir.resolve("diagnostics"), train, Math.min(8, s.batch()), probeSteps, s.clip()));
         }
