@@ -12,6 +12,8 @@ import dev.rnnlab.data.SyntheticCorpus;
 import dev.rnnlab.generate.Generator;
 import dev.rnnlab.generate.TokenSampler;
 import dev.rnnlab.nn.CellType;
+import dev.rnnlab.nn.LanguageModel;
+import dev.rnnlab.nn.ShardedModel;
 import dev.rnnlab.nn.ModelConfig;
 import dev.rnnlab.nn.RecurrentLanguageModel;
 import dev.rnnlab.nn.RecurrentState;
@@ -77,6 +79,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "OpenBLAS threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--shards", defaultValue = "1",
+            description = "Split each batch's streams across this many threads, each with its own replica (default: ${DEFAULT-VALUE}).")
+    int shards;
+
     @Option(names = "--backend", defaultValue = "auto", description = "auto, openblas or java (default: ${DEFAULT-VALUE}).")
     String backend;
 
@@ -109,7 +115,8 @@ final class BenchCommand implements Callable<Integer> {
                 : Corpus.fromText("synthetic", SyntheticCorpus.builtIn().text(), Normalizer.RAW, Tokenizer.CHAR, 0, List.of());
         int vocab = corpus.vocabulary().size();
         CellType type = CellType.parse(cell);
-        RecurrentLanguageModel model = new RecurrentLanguageModel(new ModelConfig(type, vocab, embed, hidden, layers, false, 0f), gemm);
+        ModelConfig config = new ModelConfig(type, vocab, embed, hidden, layers, false, 0f);
+        RecurrentLanguageModel model = new RecurrentLanguageModel(config, gemm);
         model.initPyTorchDefault(new Rng(0));
         ObjectNode r = new ObjectMapper().createObjectNode();
         if (generate > 0) {
@@ -124,7 +131,14 @@ final class BenchCommand implements Callable<Integer> {
             r.put("chars_per_s", generate / elapsed).put("chars", generate).put("seconds", elapsed)
                     .put("first_token_ms", (first[0] - t0) / 1e6);
         } else {
-            train(model, corpus.indices(), r);
+            if (shards > 1) {
+                try (ShardedModel sharded = new ShardedModel(config, gemm, shards)) {
+                    sharded.primary().initPyTorchDefault(new Rng(0));
+                    train(sharded, corpus.indices(), r);
+                }
+            } else {
+                train(model, corpus.indices(), r);
+            }
             double flops = gemmFlopsPerToken(type, vocab, hidden, layers, embed);
             double peak = gemmPeak(gemm);
             double achieved = flops * r.get("tokens_per_s").asDouble() / 1e9;
@@ -132,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
                     .put("fraction_of_peak", achieved / peak);
         }
         r.put("peer", "rnnlab").put("backend", gemm.description()).put("cell", cell).put("hidden", hidden).put("layers", layers)
-                .put("embed", embed).put("batch", batch).put("steps", steps).put("vocab", vocab).put("threads", threads)
+                .put("embed", embed).put("batch", batch).put("steps", steps).put("vocab", vocab).put("threads", threads).put("shards", shards)
                 .put("peak_rss_mb", peakRssMb());
         if (!json) {
             r.fields().forEachRemaining(e -> out.printf(Locale.ROOT, "%-22s %s%n", e.getKey(), e.getValue()));
@@ -142,7 +156,7 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void train(RecurrentLanguageModel model, int[] tokens, ObjectNode r) {
+    private void train(LanguageModel model, int[] tokens, ObjectNode r) {
         SequentialPartitioner sampler = new SequentialPartitioner(tokens, batch, steps);
         GlobalNormClipper clipper = new GlobalNormClipper(clip);
         Sgd sgd = new Sgd(model.parameters().size(), 0, 0);

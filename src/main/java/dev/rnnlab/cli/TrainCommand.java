@@ -22,6 +22,7 @@ import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.ModelConfig;
 import dev.rnnlab.nn.RecurrentLanguageModel;
 import dev.rnnlab.nn.ScratchRnn;
+import dev.rnnlab.nn.ShardedModel;
 import dev.rnnlab.plot.TrainingCurveChart;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Corpus;
@@ -147,6 +148,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Bound on the activations full BPTT may cache, e.g. 512m, 4g (default: ${DEFAULT-VALUE}).")
     String maxMemory;
 
+    @Option(names = "--shards", defaultValue = "1",
+            description = "Split each batch's streams across this many threads, each with a replica of the model sharing its"
+                    + " weights (data parallelism over the cores; default: ${DEFAULT-VALUE}). Engine models only.")
+    int shards;
+
     @Option(names = "--diagnostics", description = "Watch vanishing/exploding gradients: before training and after each epoch,"
             + " per-step gradient norms by distance, spectral radius and largest singular value of W_hh, and clipping;"
             + " written to DIR/diagnostics/ (jsonl, heat map, curves).")
@@ -242,6 +248,7 @@ final class TrainCommand implements Callable<Integer> {
 
         // model
         LanguageModel m = resumed != null ? resumed.model() : newModel(s, c.vocabulary().size(), gemm);
+        if (shards > 1) m = shard(m, gemm);
         Optimizer opt = Optimizer.parse(s.optimizer(), s.weightDecay(), m.parameters().size());
         TrainingConfig tc = new TrainingConfig(s.epochs(), s.lr(), LearningRateSchedule.parse(s.schedule()).withWarmup(s.warmup()),
                 s.clip(), s.patience(), s.seed());
@@ -360,6 +367,14 @@ final class TrainCommand implements Callable<Integer> {
             default -> throw new RnnlabException("unknown --init '" + s.init() + "': use auto, d2l or pytorch");
         }
         return m;
+    }
+
+    /** The same model (same weights) with its batches split over {@code shards} threads. */
+    private LanguageModel shard(LanguageModel m, Gemm gemm) {
+        if (!(m instanceof RecurrentLanguageModel)) throw new RnnlabException("--shards is for the engine's models, not --model scratch");
+        ShardedModel sharded = new ShardedModel(m.config(), gemm, shards);
+        System.arraycopy(m.parameters().values(), 0, sharded.parameters().values(), 0, m.parameters().size());
+        return sharded;
     }
 
     static String describe(LanguageModel m, TrainSettings s) {

@@ -43,6 +43,17 @@ public final class Parameters {
         grads = new float[size];
     }
 
+    /**
+     * Makes this block read and write {@code other}'s values (same layout required), keeping its own
+     * gradients: how the replicas of a {@link ShardedModel} share one set of weights.
+     */
+    void shareValuesOf(Parameters other) {
+        if (other.size != size || !other.tensors.keySet().equals(tensors.keySet())) {
+            throw new IllegalArgumentException("parameter layouts differ");
+        }
+        values = other.values;
+    }
+
     /** All parameter values, in registration order. */
     public float[] values() {
         return values;

@@ -64,6 +64,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void aShardedRunResumesBitIdenticallyToo() throws Exception {
+        Path straight = dir.resolve("s1"), split = dir.resolve("s2");
+        assertThat(CliRun.of(train(straight, "--epochs", "2", "--shards", "2")).exitCode()).isZero();
+        assertThat(CliRun.of(train(split, "--epochs", "1", "--shards", "2")).exitCode()).isZero();
+        CliRun r = CliRun.of("train", "--resume", split.toString(), "--epochs", "2", "--shards", "2", "--backend", "java", "--sample-length", "0");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readAllBytes(split.resolve("model.safetensors"))).isEqualTo(Files.readAllBytes(straight.resolve("model.safetensors")));
+    }
+
+    @Test
     void aNaNLossStopsTheRunWithOneLineAndLeavesTheLastCheckpointAlone() throws Exception {
         Path ck = dir.resolve("ck");
         assertThat(CliRun.of(train(ck, "--epochs", "1")).exitCode()).isZero();
