@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # rnnlab against the PyTorch peer (../shared/bench/peer_torch.py) on identical configurations: the same
-# text (D2L-normalised The Time Machine, vocab 28), shapes, SGD, clipping, thread count, alternating the
-# two tools for ROUNDS rounds; prints median tokens/s (or chars/s) of each and the ratio rnnlab/PyTorch.
+# text (D2L-normalised The Time Machine, vocab 28), shapes, SGD, clipping and number of cores, alternating
+# the two tools for ROUNDS rounds; prints median tokens/s (or chars/s) of each and the ratio rnnlab/PyTorch.
+# THREADS cores each: PyTorch gets --threads THREADS; rnnlab splits each batch over THREADS shards with one
+# single-threaded OpenBLAS each (OpenBLAS's own threads lose on these shapes: docs/BENCHMARKS.md).
 #
 #   bash bench/compare.sh                          # all configurations, 3 rounds
 #   ROUNDS=1 SECONDS_EACH=5 CONFIGS="lstm-512" bash bench/compare.sh
@@ -31,7 +33,8 @@ CONFIGS=${CONFIGS:-"rnn-256 gru-256 lstm-256 rnn-512 gru-512 lstm-512 lstm-512x2
 for round in $(seq 1 "$ROUNDS"); do
   for c in $CONFIGS; do
     a=${ARGS[$c]}
-    "$JAVA" --enable-native-access=ALL-UNNAMED -jar target/rnnlab.jar bench --text "$TEXT" $a --threads "$THREADS" \
+    shards=$([[ $c == gen-* ]] && echo 1 || echo "$THREADS")  # generation runs batch 1: nothing to shard
+    "$JAVA" --enable-native-access=ALL-UNNAMED -jar target/rnnlab.jar bench --text "$TEXT" $a --threads 1 --shards "$shards" \
         --seconds "$SECONDS_EACH" --json 2>/dev/null | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,/" >> "$OUT"
     /usr/bin/python3 "$PEER" --text "$TEXT" $a --threads "$THREADS" --seconds "$SECONDS_EACH" --json 2>/dev/null \
         | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,/" >> "$OUT"
