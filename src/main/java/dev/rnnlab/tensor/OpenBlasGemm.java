@@ -26,13 +26,14 @@ final class OpenBlasGemm implements Gemm {
 
     private static volatile Bound bound;  // the library is bound once per process
 
-    private record Bound(MethodHandle sgemm, MethodHandle setThreads, String coreName, String version) {}
+    private record Bound(MethodHandle sgemm, MethodHandle sgemv, MethodHandle setThreads, String coreName, String version) {}
 
-    private final MethodHandle sgemm;
+    private final MethodHandle sgemm, sgemv;
     private final String description;
 
     private OpenBlasGemm(Bound b, int threads) {
         this.sgemm = b.sgemm;
+        this.sgemv = b.sgemv;
         try {
             b.setThreads.invokeExact(threads);
         } catch (Throwable t) {
@@ -65,6 +66,10 @@ final class OpenBlasGemm implements Gemm {
         MethodHandle sgemm = linker.downcallHandle(symbols.findOrThrow("cblas_sgemm"),
                 FunctionDescriptor.ofVoid(I, I, I, I, I, I, F, P, I, P, I, F, P, I),
                 Linker.Option.critical(true));
+        // cblas_sgemv(order, trans, m, n, alpha, A, lda, x, incx, beta, y, incy)
+        MethodHandle sgemv = linker.downcallHandle(symbols.findOrThrow("cblas_sgemv"),
+                FunctionDescriptor.ofVoid(I, I, I, I, F, P, I, P, I, F, P, I),
+                Linker.Option.critical(true));
         MethodHandle setThreads = linker.downcallHandle(symbols.findOrThrow("openblas_set_num_threads"),
                 FunctionDescriptor.ofVoid(I));
         MethodHandle coreName = linker.downcallHandle(symbols.findOrThrow("openblas_get_corename"),
@@ -77,7 +82,7 @@ final class OpenBlasGemm implements Gemm {
             // the config string starts "OpenBLAS 0.3.31 ..."; keep the version
             String[] words = cfg.split(" ");
             String version = words.length > 1 && words[0].equals("OpenBLAS") ? words[1] : cfg;
-            return new Bound(sgemm, setThreads, core, version);
+            return new Bound(sgemm, sgemv, setThreads, core, version);
         } catch (Throwable t) {
             throw new IllegalStateException("OpenBLAS loaded but does not answer: " + t, t);
         }
@@ -105,6 +110,22 @@ final class OpenBlasGemm implements Gemm {
         }
     }
 
+    /**
+     * One output row (batch-1 generation): c = alpha op(B)^T a + beta c as a matrix-vector product, which
+     * OpenBLAS's sgemm handles several times slower at m = 1. With transB, B is n x k and c = B a; without,
+     * B is k x n and c = B^T a. A transposed A is a column: its elements are lda apart.
+     */
+    private void gemv(boolean transA, boolean transB, int n, int k, float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff) {
+        try {
+            sgemv.invokeExact(ROW_MAJOR, transB ? NO_TRANS : TRANS, transB ? n : k, transB ? k : n, alpha,
+                    MemorySegment.ofArray(b).asSlice(4L * bOff), ldb, MemorySegment.ofArray(a).asSlice(4L * aOff),
+                    transA ? lda : 1, beta, MemorySegment.ofArray(c).asSlice(4L * cOff), 1);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_sgemv failed", t);
+        }
+    }
+
     @Override
     public String description() {
         return description;
@@ -117,6 +138,10 @@ final class OpenBlasGemm implements Gemm {
                      float beta, float[] c, int cOff, int ldc) {
         Gemm.checkBounds(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (m == 0 || n == 0) return;
+        if (m == 1 && k > 0) {
+            gemv(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff);
+            return;
+        }
         try {
             sgemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
                     alpha, MemorySegment.ofArray(a).asSlice(4L * aOff), lda,

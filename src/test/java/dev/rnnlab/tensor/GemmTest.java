@@ -36,7 +36,7 @@ class GemmTest {
     void matchesDoubleReferenceForAllTransposesOffsetsAndStrides(Gemm.Backend which) {
         Gemm g = backend(which);
         Rng rng = new Rng(7);
-        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {32, 48, 17}, {35, 28, 64}, {64, 3, 130}};
+        int[][] shapes = {{1, 1, 1}, {1, 64, 33}, {1, 5, 130}, {3, 5, 7}, {32, 48, 17}, {35, 28, 64}, {64, 3, 130}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             for (boolean ta : new boolean[] {false, true})
