@@ -8,7 +8,8 @@
 #   bash bench/compare.sh                          # all configurations, 3 rounds
 #   ROUNDS=1 SECONDS_EACH=5 CONFIGS="lstm-512" bash bench/compare.sh
 #
-# Needs Debian's python3-torch (apt-get install -y python3-torch python3-numpy). Only ratios from one run
+# Needs Debian's PyTorch on Debian's OpenBLAS: apt-get install -y python3-torch python3-numpy libopenblas0-pthread
+# (without the last, PyTorch finds no libopenblas.so.0 and runs several times slower). Only ratios from one run
 # on one machine mean anything; JSON lines go to $OUT (default /tmp/rnnlab-compare.jsonl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,8 @@ TEXT=${TEXT:-../shared/data/timemachine.txt}
 PEER=${PEER:-../shared/bench/peer_torch.py}
 [ -f "$TEXT" ] || { echo "compare.sh: no text at $TEXT (set TEXT=...)" >&2; exit 1; }
 [ -f "$PEER" ] || { echo "compare.sh: no PyTorch peer at $PEER (set PEER=...)" >&2; exit 1; }
-/usr/bin/python3 -c "import torch" 2>/dev/null || { echo "compare.sh: PyTorch missing: apt-get install -y python3-torch python3-numpy" >&2; exit 1; }
+/usr/bin/python3 -c "import torch" 2>/dev/null || { echo "compare.sh: PyTorch missing: apt-get install -y python3-torch python3-numpy libopenblas0-pthread" >&2; exit 1; }
+[ -e /usr/lib/x86_64-linux-gnu/libopenblas.so.0 ] || echo "compare.sh: warning: no libopenblas.so.0; PyTorch will be slow (apt-get install -y libopenblas0-pthread)" >&2
 [ -f target/rnnlab.jar ] || ./mvn25 -q -DskipTests package
 JAVA="$(bin/find-jdk)/bin/java"
 
