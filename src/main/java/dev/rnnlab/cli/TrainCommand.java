@@ -218,7 +218,7 @@ final class TrainCommand implements Callable<Integer> {
             } catch (Exception e) {
                 throw new RnnlabException("checkpoint '" + resume + "' does not say how it was trained (config.json: training)");
             }
-            if (epochs != null) s = withEpochs(s, epochs);
+            if (epochs != null) s = s.withEpochs(epochs);
             if (checkpoint == null) checkpoint = resume;
         } else {
             s = settingsFromOptions();
@@ -419,12 +419,6 @@ final class TrainCommand implements Callable<Integer> {
 
     private static String safe(String name) {
         return name.replaceAll("[^A-Za-z0-9._-]+", "_");
-    }
-
-    private static TrainSettings withEpochs(TrainSettings s, int epochs) {
-        return new TrainSettings(s.corpus(), s.tokens(), s.normalize(), s.minFreq(), s.model(), s.hidden(), s.layers(), s.embed(),
-                s.bidirectional(), s.dropout(), s.batch(), s.steps(), s.sampling(), epochs, s.lr(), s.clip(), s.optimizer(),
-                s.weightDecay(), s.schedule(), s.warmup(), s.split(), s.patience(), s.seed(), s.init(), s.bptt());
     }
 
     /** Saves every N epochs, every M minutes, and at the end; never after a diverged step (the exception stops the run first). */
