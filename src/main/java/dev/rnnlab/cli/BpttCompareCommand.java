@@ -133,7 +133,7 @@ final class BpttCompareCommand implements Callable<Integer> {
                 normalize == null ? null : Normalizer.parse(normalize), Tokenizer.parse(tokens), err);
         Corpus c = loaded.corpus();
         TrainSettings base = new TrainSettings(corpus, tokens, normalize, 0, model, hidden, 1, 0, false, 0f, batch, steps,
-                "sequential", epochs, lr, clip, optimizer, 0, "constant", 0, null, 0, seed, "auto", "perbatch");
+                "sequential", epochs, lr, clip, optimizer, 0, "constant", 0, null, 0, seed, "auto", "perbatch", 0);
         o.printf(Locale.ROOT, "corpus %s: %,d tokens, vocabulary %d; model %s-%d, batch %d x %d steps, %d epochs, %s lr %s, seed %d%n",
                 loaded.source(), c.length(), c.vocabulary().size(), model, hidden, batch, steps, epochs, optimizer, lr, seed);
 

@@ -75,6 +75,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--min-freq", defaultValue = "0", description = "Tokens seen fewer times become <unk> (default: ${DEFAULT-VALUE}).")
     int minFreq;
 
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
+            description = "Train on the first N tokens only, with the whole corpus's vocabulary: D2L's max_tokens, whose"
+                    + " chapter 8 figures come from the first 10000 characters; 0 = all (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
     @Option(names = "--model", paramLabel = "scratch|rnn|rnn_relu|gru|lstm", defaultValue = "rnn",
             description = "scratch is D2L 8.5's from-scratch RNN; the others are the engine's layers (default: ${DEFAULT-VALUE}).")
     String model;
@@ -132,6 +137,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "TRAIN,VAL[,TEST]",
             description = "Contiguous split fractions, e.g. 0.9,0.1 (nanoGPT) or 0.95,0.05,0 (char-rnn); default: train on everything as D2L does.")
     String split;
+
+    @Option(names = "--time-budget", paramLabel = "DURATION",
+            description = "Stop once this much time has gone into training batches (validation not counted), e.g. 90s, 10m, 1.5h:"
+                    + " the epoch in progress ends there, is validated and saved. For comparisons at equal wall-clock time.")
+    String timeBudget;
 
     @Option(names = "--patience", defaultValue = "0", description = "Stop after this many epochs without a better validation loss; 0 = never (default: ${DEFAULT-VALUE}).")
     int patience;
@@ -229,7 +239,8 @@ final class TrainCommand implements Callable<Integer> {
         Tokenizer tokenizer = Tokenizer.parse(s.tokens());
         Normalizer normalizer = s.normalize() == null ? null : Normalizer.parse(s.normalize());
         CorpusChoice.Loaded loaded = CorpusChoice.load(null, s.corpus(), Dataset.TIMEMACHINE, dataDir, normalizer, tokenizer, err);
-        Corpus whole = loaded.corpus();
+        if (s.maxTokens() < 0) throw new RnnlabException("--max-tokens must be >= 0 (0 = all), got " + s.maxTokens());
+        Corpus whole = s.maxTokens() > 0 ? loaded.corpus().firstTokens(s.maxTokens()) : loaded.corpus();
         // with a split, the vocabulary is the training part's (held-out tokens it never saw are <unk>, as for
         // the n-gram models); --min-freq drops rarer tokens
         int trainTokens = s.split() == null ? whole.length() : Split.parse(s.split()).apply(whole.indices()).train().length;
@@ -251,7 +262,7 @@ final class TrainCommand implements Callable<Integer> {
         if (shards > 1) m = shard(m, gemm);
         Optimizer opt = Optimizer.parse(s.optimizer(), s.weightDecay(), m.parameters().size());
         TrainingConfig tc = new TrainingConfig(s.epochs(), s.lr(), LearningRateSchedule.parse(s.schedule()).withWarmup(s.warmup()),
-                s.clip(), s.patience(), s.seed());
+                s.clip(), s.patience(), s.seed(), timeBudget == null ? 0 : parseDuration(timeBudget));
         Trainer trainer = new Trainer(m, sampler, validation, tc, opt, strategy);
         if (resumed != null) {
             opt.restore(resumed.optimizerState(), resumed.optimizerSteps());
@@ -267,7 +278,8 @@ final class TrainCommand implements Callable<Integer> {
         Path logFile = log != null ? log : dir.resolve("metrics.jsonl");
         Path plotFile = plot != null ? plot : dir.resolve("curve.png");
         String unit = tokenizer == Tokenizer.CHAR ? "char" : "word";
-        out.printf(Locale.ROOT, "corpus %s: %,d %s tokens, vocabulary %,d%s%n", loaded.source(), c.length(), unit,
+        out.printf(Locale.ROOT, "corpus %s: %,d %s tokens%s, vocabulary %,d%s%n", loaded.source(), c.length(), unit,
+                c.length() < loaded.corpus().length() ? String.format(Locale.ROOT, " (the first of %,d: --max-tokens)", loaded.corpus().length()) : "",
                 c.vocabulary().size(), parts == null ? "" : String.format(Locale.ROOT, "; split %s: train %,d, validation %,d",
                         s.split(), train.length, validation.length));
         out.printf(Locale.ROOT, "model %s: %,d parameters; %s sampling, batch %d x %d steps (%d batches/epoch); %s; %s, lr %s (%s), clip %s; seed %d%n",
@@ -309,6 +321,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         List<EpochMetrics> history = trainer.run();
 
+        if (trainer.stoppedByTimeBudget()) {
+            out.printf(Locale.ROOT, "stopped: the time budget of %s ran out during epoch %d%n", timeBudget, trainer.epochsDone());
+        }
         writeCurve(plotFile, c.name() + ", " + describe(m, s), history);
         EpochMetrics last = history.getLast();
         out.printf(Locale.ROOT, "done: perplexity %.3f, %,.0f %ss/s on %s; checkpoint %s, curve %s%n", last.trainPerplexity(),
@@ -338,7 +353,21 @@ final class TrainCommand implements Callable<Integer> {
         if (file != null && corpus != null) throw new RnnlabException("give either FILE or --corpus, not both");
         return new TrainSettings(src, tokens, normalize, minFreq, model.toLowerCase(Locale.ROOT), hidden, layers, embed, bidirectional,
                 dropout, batch, steps, sampling, epochs == null ? 20 : epochs, lr, clip, optimizer, weightDecay, schedule, warmup,
-                split, patience, seed, init, bptt);
+                split, patience, seed, init, bptt, maxTokens);
+    }
+
+    /** "90s", "10m", "1.5h" or plain seconds. */
+    static double parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        double unit = t.endsWith("h") ? 3600 : t.endsWith("m") ? 60 : 1;
+        String number = t.endsWith("h") || t.endsWith("m") || t.endsWith("s") ? t.substring(0, t.length() - 1) : t;
+        try {
+            double seconds = Double.parseDouble(number) * unit;
+            if (seconds > 0 && Double.isFinite(seconds)) return seconds;
+        } catch (NumberFormatException ignored) {
+            // falls through to the error below
+        }
+        throw new RnnlabException("--time-budget '" + text + "' is not a positive duration: use e.g. 90s, 10m or 1.5h");
     }
 
     static LanguageModel newModel(TrainSettings s, int vocab, Gemm gemm) {

@@ -127,6 +127,17 @@ public final class Corpus {
         return new Corpus(name, sha256, normalizer, tokenizer, v, remapped);
     }
 
+    /**
+     * The first {@code maxTokens} tokens with the whole corpus's vocabulary: D2L's {@code max_tokens}
+     * (load_corpus_time_machine keeps {@code corpus[:max_tokens]} after building the vocabulary from all of
+     * it; its chapter 8 figures come from the first 10,000 characters). A longer limit keeps everything.
+     */
+    public Corpus firstTokens(int maxTokens) {
+        if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
+        if (maxTokens >= indices.length) return this;
+        return new Corpus(name, sha256, normalizer, tokenizer, vocabulary, java.util.Arrays.copyOf(indices, maxTokens));
+    }
+
     /** A corpus from an in-memory text (for small texts, synthetic data and tests). */
     public static Corpus fromText(String name, String text, Normalizer normalizer, Tokenizer tokenizer, int minFreq,
             List<String> reserved) {

@@ -35,6 +35,7 @@ public final class Trainer {
     private int bestEpoch;
     private final List<EpochMetrics> history = new ArrayList<>();
     private boolean stoppedEarly;
+    private boolean outOfTime;  // not saved: it follows from history's seconds and the budget
 
     public Trainer(LanguageModel model, SequenceSampler sampler, int[] validation, TrainingConfig config,
                    Optimizer optimizer, BpttStrategy strategy) {
@@ -56,7 +57,8 @@ public final class Trainer {
     /** Runs the remaining epochs (all of them, or those after a {@link #restore}). */
     public List<EpochMetrics> run() {
         for (TrainingListener l : listeners) l.trainingStarted(this);
-        while (epochsDone < config.epochs() && !stoppedEarly) {
+        outOfTime = overBudget(trainedSeconds());
+        while (epochsDone < config.epochs() && !stoppedEarly && !outOfTime) {
             EpochMetrics m = runEpoch(epochsDone);
             epochsDone++;
             history.add(m);
@@ -72,6 +74,7 @@ public final class Trainer {
         strategy.startEpoch();
         for (TrainingListener l : listeners) l.epochStarted(epochIndex + 1, epoch.batches());
         Parameters params = model.parameters();
+        double secondsBefore = trainedSeconds();
         RecurrentState state = model.zeroState(sampler.batchSize());
         long start = System.nanoTime(), tokens = 0;
         double lossSum = 0, normSum = 0, normMax = 0, lr = 0;
@@ -98,6 +101,10 @@ public final class Trainer {
             normMax = Math.max(normMax, norm);
             batches++;
             for (TrainingListener l : listeners) l.batchEnded(batches, loss, norm);
+            if (overBudget(secondsBefore + (System.nanoTime() - start) / 1e9)) {
+                outOfTime = true;  // this epoch ends here, validated and counted as done
+                break;
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double valLoss = Double.NaN;
@@ -113,6 +120,17 @@ public final class Trainer {
         }
         return new EpochMetrics(epochIndex + 1, config.epochs(), tokens, seconds, lossSum / Math.max(tokens, 1),
                 normSum / Math.max(batches, 1), normMax, (double) clipped / Math.max(batches, 1), lr, valLoss, bestEpoch);
+    }
+
+    /** Seconds spent in training batches so far, over the finished epochs (validation not counted). */
+    private double trainedSeconds() {
+        double sum = 0;
+        for (EpochMetrics m : history) sum += m.seconds();
+        return sum;
+    }
+
+    private boolean overBudget(double seconds) {
+        return config.timeBudgetSeconds() > 0 && seconds >= config.timeBudgetSeconds();
     }
 
     private TrainingDivergedException diverged(String what, double value, int epoch, int batch) {
@@ -147,6 +165,11 @@ public final class Trainer {
 
     public boolean stoppedEarly() {
         return stoppedEarly;
+    }
+
+    /** Whether the run stopped because its {@link TrainingConfig#timeBudgetSeconds} ran out. */
+    public boolean stoppedByTimeBudget() {
+        return outOfTime;
     }
 
     public List<EpochMetrics> history() {

@@ -5,14 +5,23 @@ import dev.rnnlab.RnnlabException;
 /**
  * The knobs of a training run that are not the model, the data or the optimizer: epochs, base learning
  * rate and its schedule, the clipping threshold theta, early-stopping patience (0 = off) on validation
- * loss, and the seed every random choice flows from.
+ * loss, the seed every random choice flows from, and a budget of training seconds (0 = none) after
+ * which the run stops mid-epoch, for comparisons at equal wall-clock time.
  */
-public record TrainingConfig(int epochs, double learningRate, LearningRateSchedule schedule, double clip, int patience, long seed) {
+public record TrainingConfig(int epochs, double learningRate, LearningRateSchedule schedule, double clip, int patience, long seed,
+                             double timeBudgetSeconds) {
     public TrainingConfig {
+        if (!(timeBudgetSeconds >= 0) || Double.isInfinite(timeBudgetSeconds)) {
+            throw new RnnlabException("time budget must be >= 0 seconds (0 = none), got " + timeBudgetSeconds);
+        }
         if (epochs < 1) throw new RnnlabException("epochs must be >= 1, got " + epochs);
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) throw new RnnlabException("learning rate must be > 0, got " + learningRate);
         if (patience < 0) throw new RnnlabException("patience must be >= 0 (0 = no early stopping), got " + patience);
         if (schedule == null) schedule = LearningRateSchedule.constant();
+    }
+
+    public TrainingConfig(int epochs, double learningRate, LearningRateSchedule schedule, double clip, int patience, long seed) {
+        this(epochs, learningRate, schedule, clip, patience, seed, 0);
     }
 
     /** D2L 8.5's settings: lr 1, clip 1, constant rate, no early stopping. */

@@ -52,6 +52,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void maxTokensTrainsOnTheCorpusStartAndATimeBudgetStopsTheRun() throws Exception {
+        CliRun t = CliRun.of(train(dir.resolve("ck"), "--epochs", "1", "--max-tokens", "1000"));
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        assertThat(t.out()).contains("markov.txt: 1,000 char tokens (the first of 6,000: --max-tokens)").contains("24 batches/epoch");
+        CliRun b = CliRun.of(train(dir.resolve("b"), "--epochs", "1000", "--time-budget", "0.01s"));
+        assertThat(b.exitCode()).as(b.err()).isZero();
+        assertThat(b.out()).contains("stopped: the time budget of 0.01s ran out during epoch 1").doesNotContain("epoch 2/1000");
+        expectError(CliRun.of(train(dir.resolve("x"), "--time-budget", "soon")), "is not a positive duration");
+        assertThat(TrainCommand.parseDuration("1.5h")).isEqualTo(5400);
+        assertThat(TrainCommand.parseDuration("10m")).isEqualTo(600);
+        assertThat(TrainCommand.parseDuration("90")).isEqualTo(90);
+    }
+
+    @Test
     void aResumedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
         Path straight = dir.resolve("straight"), split = dir.resolve("split");
         assertThat(CliRun.of(train(straight, "--epochs", "3", "--sampling", "random")).exitCode()).isZero();

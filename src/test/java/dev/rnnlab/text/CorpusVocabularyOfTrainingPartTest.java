@@ -16,4 +16,13 @@ class CorpusVocabularyOfTrainingPartTest {
         assertThat(frequent.vocabulary().tokens()).containsExactly("<unk>", "a", "b");
         assertThat(frequent.sha256()).isEqualTo(c.sha256());
     }
+
+    @Test
+    void maxTokensKeepsTheFirstTokensAndTheWholeVocabularyAsD2lDoes() {
+        Corpus c = Corpus.fromText("t", "a b a c a b d e", Normalizer.RAW, Tokenizer.WORD, 0, List.of());
+        Corpus first = c.firstTokens(3);
+        assertThat(first.vocabulary()).isEqualTo(c.vocabulary());
+        assertThat(first.vocabulary().decode(first.indices())).containsExactly("a", "b", "a");
+        assertThat(c.firstTokens(100)).isSameAs(c);
+    }
 }

@@ -75,6 +75,39 @@ class TrainerTest {
     }
 
     @Test
+    void aTimeBudgetEndsTheRunMidEpochAndCountsThatEpochAsDone() {
+        int[] data = Arrays.copyOf(CORPUS.indices(), 3000);
+        SequenceSampler sampler = new SequentialPartitioner(data, 4, 10);  // 74 batches an epoch
+        BpttStrategy slow = new BpttStrategy() {  // at least 5 ms a batch, so a 50 ms budget allows at most 10
+            @Override
+            public double computeGradients(LanguageModel model, Batch batch, RecurrentState state, Rng rng) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                return BpttStrategy.perBatch().computeGradients(model, batch, state, rng);
+            }
+
+            @Override
+            public String describe() {
+                return "slow";
+            }
+        };
+        RecurrentLanguageModel m = model(0f);
+        TrainingConfig budget = new TrainingConfig(100, 1.0, LearningRateSchedule.constant(), 1.0, 0, 1, 0.05);
+        Trainer t = new Trainer(m, sampler, Arrays.copyOf(CORPUS.indices(), 200), budget, new Sgd(m.parameters().size(), 0, 0), slow);
+        List<EpochMetrics> history = t.run();
+        assertThat(t.stoppedByTimeBudget()).isTrue();
+        assertThat(history).singleElement().satisfies(e -> {
+            assertThat(e.tokens()).isBetween(40L, 400L);  // 1..10 batches of 4 x 10 tokens
+            assertThat(e.seconds()).isGreaterThanOrEqualTo(0.05);
+            assertThat(e.hasValidation()).isTrue();
+        });
+        assertThat(t.epochsDone()).isEqualTo(1);
+    }
+
+    @Test
     void trainingApproachesTheEntropyRateOfAMarkovChain() {
         int[] data = CORPUS.indices();
         RecurrentLanguageModel m = model(0f);
