@@ -7,6 +7,7 @@
 #
 #   bash bench/compare.sh                          # all configurations, 3 rounds
 #   ROUNDS=1 SECONDS_EACH=5 CONFIGS="lstm-512" bash bench/compare.sh
+#   PEER_THREADS="--threads 1 --blas-threads 1" bash bench/compare.sh   # PyTorch on one core, its best here
 #
 # Needs Debian's PyTorch on Debian's OpenBLAS: apt-get install -y python3-torch python3-numpy libopenblas0-pthread
 # (without the last, PyTorch finds no libopenblas.so.0 and runs several times slower). Only ratios from one run
@@ -16,6 +17,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 SECONDS_EACH=${SECONDS_EACH:-10}
 THREADS=${THREADS:-2}
+PEER_THREADS=${PEER_THREADS:-"--threads $THREADS"}  # e.g. "--threads 1 --blas-threads 1": PyTorch's best here
 OUT=${OUT:-/tmp/rnnlab-compare.jsonl}
 TEXT=${TEXT:-../shared/data/timemachine.txt}
 PEER=${PEER:-../shared/bench/peer_torch.py}
@@ -23,23 +25,28 @@ PEER=${PEER:-../shared/bench/peer_torch.py}
 [ -f "$PEER" ] || { echo "compare.sh: no PyTorch peer at $PEER (set PEER=...)" >&2; exit 1; }
 /usr/bin/python3 -c "import torch" 2>/dev/null || { echo "compare.sh: PyTorch missing: apt-get install -y python3-torch python3-numpy libopenblas0-pthread" >&2; exit 1; }
 [ -e /usr/lib/x86_64-linux-gnu/libopenblas.so.0 ] || echo "compare.sh: warning: no libopenblas.so.0; PyTorch will be slow (apt-get install -y libopenblas0-pthread)" >&2
-[ -f target/rnnlab.jar ] || ./mvn25 -q -DskipTests package
+./rnnlab --version >/dev/null  # builds target/rnnlab.jar when missing or older than the sources
 JAVA="$(bin/find-jdk)/bin/java"
 
 declare -A ARGS=(
   [rnn-256]="--cell rnn --hidden 256" [gru-256]="--cell gru --hidden 256" [lstm-256]="--cell lstm --hidden 256"
   [rnn-512]="--cell rnn --hidden 512" [gru-512]="--cell gru --hidden 512" [lstm-512]="--cell lstm --hidden 512"
-  [lstm-512x2]="--cell lstm --hidden 512 --layers 2" [gen-lstm-512]="--cell lstm --hidden 512 --generate 20000")
-CONFIGS=${CONFIGS:-"rnn-256 gru-256 lstm-256 rnn-512 gru-512 lstm-512 lstm-512x2 gen-lstm-512"}
+  [lstm-512x2]="--cell lstm --hidden 512 --layers 2" [gen-lstm-512]="--cell lstm --hidden 512 --generate 20000"
+  [word-lstm-256]="--cell lstm --hidden 256 --embed 256")
+CONFIGS=${CONFIGS:-"rnn-256 gru-256 lstm-256 rnn-512 gru-512 lstm-512 lstm-512x2 word-lstm-256 gen-lstm-512"}
 : > "$OUT"
 for round in $(seq 1 "$ROUNDS"); do
   for c in $CONFIGS; do
     a=${ARGS[$c]}
     shards=$([[ $c == gen-* ]] && echo 1 || echo "$THREADS")  # generation runs batch 1: nothing to shard
-    "$JAVA" --enable-native-access=ALL-UNNAMED -jar target/rnnlab.jar bench --text "$TEXT" $a --threads 1 --shards "$shards" \
-        --seconds "$SECONDS_EACH" --json 2>/dev/null | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,/" >> "$OUT"
-    /usr/bin/python3 "$PEER" --text "$TEXT" $a --threads "$THREADS" --seconds "$SECONDS_EACH" --json 2>/dev/null \
-        | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,/" >> "$OUT"
+    # word-level: the same text as 4,580 words; the peer reads characters only, so bench/peer_torch_words.py
+    # runs its model and loop on words
+    tokens=char peer=("$PEER")
+    [[ $c == word-* ]] && tokens=word peer=(bench/peer_torch_words.py)
+    "$JAVA" --enable-native-access=ALL-UNNAMED -jar target/rnnlab.jar bench --text "$TEXT" --tokens $tokens $a --threads 1 \
+        --shards "$shards" --seconds "$SECONDS_EACH" --json 2>/dev/null | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,/" >> "$OUT"
+    PEER_DIR=$(dirname "$PEER") /usr/bin/python3 "${peer[@]}" --text "$TEXT" $a $PEER_THREADS --seconds "$SECONDS_EACH" \
+        --json 2>/dev/null | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,/" >> "$OUT"
   done
 done
 /usr/bin/python3 - "$OUT" <<'PY'

@@ -52,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--text", paramLabel = "FILE", description = "Plain text, D2L normalisation (default: the built-in synthetic corpus).")
     Path text;
 
+    @Option(names = "--tokens", paramLabel = "char|word", defaultValue = "char",
+            description = "Tokens of --text: char, or word for a word-level model (The Time Machine: 4,580 words) (default: ${DEFAULT-VALUE}).")
+    String tokens;
+
     @Option(names = "--cell", defaultValue = "lstm", description = "rnn, gru or lstm (default: ${DEFAULT-VALUE}).")
     String cell;
 
@@ -111,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
         engine.backend = backend;
         engine.threads = threads;
         Gemm gemm = engine.gemm();
-        Corpus corpus = text != null ? Corpus.load(text, Normalizer.D2L, Tokenizer.CHAR)
+        Corpus corpus = text != null ? Corpus.load(text, Normalizer.D2L, Tokenizer.parse(tokens))
                 : Corpus.fromText("synthetic", SyntheticCorpus.builtIn().text(), Normalizer.RAW, Tokenizer.CHAR, 0, List.of());
         int vocab = corpus.vocabulary().size();
         CellType type = CellType.parse(cell);
@@ -140,7 +144,7 @@ final class BenchCommand implements Callable<Integer> {
                 train(model, corpus.indices(), r);
             }
             double flops = gemmFlopsPerToken(type, vocab, hidden, layers, embed);
-            double peak = gemmPeak(gemm);
+            double peak = gemmPeak(gemm, shards);
             double achieved = flops * r.get("tokens_per_s").asDouble() / 1e9;
             r.put("gemm_mflop_per_token", flops / 1e6).put("achieved_gflops", achieved).put("gemm_peak_gflops", peak)
                     .put("fraction_of_peak", achieved / peak);
@@ -197,24 +201,38 @@ final class BenchCommand implements Callable<Integer> {
         return 3 * forward;
     }
 
-    /** GFLOP/s of a 1024^3 GEMM on this backend, median of 5 after 2 warm-ups. */
-    static double gemmPeak(Gemm gemm) {
+    /**
+     * GFLOP/s of 1024^3 GEMMs on this backend, run by {@code parallel} threads at once as the shards run
+     * theirs (so with shards the peak is that of all the cores the run used); median of 5 after 2 warm-ups.
+     */
+    static double gemmPeak(Gemm gemm, int parallel) {
         int n = 1024;
-        float[] a = new float[n * n], b = new float[n * n], c = new float[n * n];
+        float[][] a = new float[parallel][n * n], b = new float[parallel][n * n], c = new float[parallel][n * n];
         Rng rng = new Rng(1);
-        for (int i = 0; i < a.length; i++) {
-            a[i] = rng.nextFloat();
-            b[i] = rng.nextFloat();
+        for (int p = 0; p < parallel; p++) {
+            for (int i = 0; i < n * n; i++) {
+                a[p][i] = rng.nextFloat();
+                b[p][i] = rng.nextFloat();
+            }
         }
         double[] t = new double[7];
-        for (int i = 0; i < t.length; i++) {
-            long t0 = System.nanoTime();
-            gemm.gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
-            t[i] = (System.nanoTime() - t0) / 1e9;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(parallel)) {
+            for (int i = 0; i < t.length; i++) {
+                List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+                long t0 = System.nanoTime();
+                for (int p = 0; p < parallel; p++) {
+                    int q = p;
+                    running.add(pool.submit(() -> gemm.gemm(false, false, n, n, n, 1f, a[q], 0, n, b[q], 0, n, 0f, c[q], 0, n)));
+                }
+                for (var f : running) f.get();
+                t[i] = (System.nanoTime() - t0) / 1e9;
+            }
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("GEMM peak measurement failed", e);
         }
         double[] timed = java.util.Arrays.copyOfRange(t, 2, t.length);
         java.util.Arrays.sort(timed);
-        return 2.0 * n * n * n / timed[timed.length / 2] / 1e9;
+        return parallel * 2.0 * n * n * n / timed[timed.length / 2] / 1e9;
     }
 
     static double peakRssMb() {

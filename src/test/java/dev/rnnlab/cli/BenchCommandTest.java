@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** bench prints the peer's keys; the figures themselves are for docs/BENCHMARKS.md, never asserted. */
 class BenchCommandTest {
     @Test
-    void trainingAndGenerationPrintOneJsonLineWithThePeersKeys() throws Exception {
+    void trainingAndGenerationPrintOneJsonLineWithThePeersKeys(@TempDir Path dir) throws Exception {
+        Path words = Files.writeString(dir.resolve("words.txt"), "the time machine the traveller was the one who was there ".repeat(4));
         CliRun t = CliRun.of("bench", "--cell", "gru", "--hidden", "16", "--warmup", "1", "--iters", "3", "--json");
         assertThat(t.exitCode()).as(t.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(t.out().strip());
@@ -18,6 +22,13 @@ class BenchCommandTest {
         assertThat(j.has("gemm_mflop_per_token") && j.has("achieved_gflops") && j.has("fraction_of_peak")).isTrue();
         // 3 x (2 G H (V + H) + 2 H V) with G = 3, H = 16, V = 7 (the built-in corpus)
         assertThat(j.get("gemm_mflop_per_token").asDouble()).isEqualTo(3 * (2.0 * 3 * 16 * (7 + 16) + 2.0 * 16 * 7) / 1e6);
+
+        CliRun w = CliRun.of("bench", "--text", words.toString(), "--tokens", "word", "--embed", "8", "--hidden", "8",
+                "--batch", "2", "--steps", "3", "--shards", "2", "--warmup", "1", "--iters", "2", "--json");
+        assertThat(w.exitCode()).as(w.err()).isZero();
+        JsonNode wj = new ObjectMapper().readTree(w.out().strip());
+        assertThat(wj.get("vocab").asInt()).isEqualTo(9);  // <unk> and eight words
+        assertThat(wj.get("gemm_peak_gflops").asDouble()).isPositive();
 
         CliRun g = CliRun.of("bench", "--cell", "lstm", "--hidden", "16", "--generate", "50", "--json");
         assertThat(g.exitCode()).as(g.err()).isZero();
