@@ -22,10 +22,12 @@ public final class ShardedModel implements LanguageModel, AutoCloseable {
     private final ExecutorService pool;
     private final ModelConfig config;
 
-    private int steps, batch;
+    // the current batch's layout, kept while steps and batch stay the same so a batch allocates nothing
+    private int steps = -1, batch = -1;
     private int[] from;           // first stream of each shard, and batch at the end
     private int[][] xs, ys;       // per-shard inputs and targets, [T][B_k]
-    private RecurrentState[] initial, scratch;
+    private RecurrentState[] initial, gradInitial, gradFinal, part;  // per shard, B_k streams
+    private double[] losses;
     private final int[] counted;  // loss-bearing targets per shard
     private float[] logits = new float[0];
 
@@ -79,23 +81,16 @@ public final class ShardedModel implements LanguageModel, AutoCloseable {
         if (steps < 1 || batch < 1 || inputs.length < steps * batch) {
             throw new RnnlabException("inputs hold " + inputs.length + " tokens, fewer than steps x batch = " + steps + " x " + batch);
         }
-        this.steps = steps;
-        this.batch = batch;
-        int n = shards(batch);
-        from = new int[n + 1];
-        for (int k = 0; k <= n; k++) from[k] = k * batch / n;
-        xs = new int[n][];
-        ys = new int[n][];
-        initial = new RecurrentState[n];
+        layout(steps, batch);
+        int n = from.length - 1;
         for (int k = 0; k < n; k++) {
             int bk = from[k + 1] - from[k];
-            xs[k] = slice(inputs, steps, batch, from[k], bk);
-            ys[k] = targets == null ? null : slice(targets, steps, batch, from[k], bk);
-            initial[k] = zeroState(bk);
+            slice(inputs, steps, batch, from[k], bk, xs[k]);
+            if (targets != null) slice(targets, steps, batch, from[k], bk, ys[k]);
             if (init != null) copyStreams(init, from[k], initial[k], 0, bk);
+            else initial[k].fill(0f);
             counted[k] = targets == null ? 0 : SoftmaxCrossEntropy.counted(ys[k], steps * bk);
         }
-        double[] losses = new double[n];
         runAll(n, k -> losses[k] = replicas[k].forward(xs[k], ys[k], steps, from[k + 1] - from[k], initial[k]));
         if (targets == null) return Double.NaN;
         double total = 0;
@@ -112,18 +107,15 @@ public final class ShardedModel implements LanguageModel, AutoCloseable {
         int n = xs.length, all = 0;
         for (int k = 0; k < n; k++) all += counted[k];
         int total = Math.max(all, 1);
-        RecurrentState[] gi = new RecurrentState[n], gf = new RecurrentState[n];
         for (int k = 0; k < n; k++) {
-            int bk = from[k + 1] - from[k];
-            gi[k] = gradInitial == null ? null : zeroState(bk);
-            if (gradFinal != null) {
-                gf[k] = zeroState(bk);
-                copyStreams(gradFinal, from[k], gf[k], 0, bk);
-            }
+            if (gradInitial != null) this.gradInitial[k].fill(0f);
+            if (gradFinal != null) copyStreams(gradFinal, from[k], this.gradFinal[k], 0, from[k + 1] - from[k]);
         }
+        RecurrentState[] gi = gradInitial == null ? null : this.gradInitial, gf = gradFinal == null ? null : this.gradFinal;
         float[] g0 = replicas[0].parameters().grads();
         for (int k = 1; k < n; k++) java.util.Arrays.fill(replicas[k].parameters().grads(), 0f);
-        runAll(n, k -> replicas[k].backward(gi[k], gf[k], stepScale, lossScale * counted[k] / total));
+        runAll(n, k -> replicas[k].backward(gi == null ? null : gi[k], gf == null ? null : gf[k], stepScale,
+                lossScale * counted[k] / total));
         // sum the shards' gradients into the first one's, split across the threads by range
         int size = g0.length;
         runAll(n, part -> {
@@ -139,18 +131,16 @@ public final class ShardedModel implements LanguageModel, AutoCloseable {
     @Override
     public void finalState(RecurrentState into) {
         for (int k = 0; k < xs.length; k++) {
-            RecurrentState s = zeroState(from[k + 1] - from[k]);
-            replicas[k].finalState(s);
-            copyStreams(s, 0, into, from[k], from[k + 1] - from[k]);
+            replicas[k].finalState(part[k]);
+            copyStreams(part[k], 0, into, from[k], from[k + 1] - from[k]);
         }
     }
 
     @Override
     public void stateAt(int t, RecurrentState into) {
         for (int k = 0; k < xs.length; k++) {
-            RecurrentState s = zeroState(from[k + 1] - from[k]);
-            replicas[k].stateAt(t, s);
-            copyStreams(s, 0, into, from[k], from[k + 1] - from[k]);
+            replicas[k].stateAt(t, part[k]);
+            copyStreams(part[k], 0, into, from[k], from[k + 1] - from[k]);
         }
     }
 
@@ -209,10 +199,34 @@ public final class ShardedModel implements LanguageModel, AutoCloseable {
         }
     }
 
-    private static int[] slice(int[] a, int steps, int batch, int b0, int bk) {
-        int[] out = new int[steps * bk];
+    /** Cuts the batch into shards of streams, reusing the previous batch's arrays when the shape is the same. */
+    private void layout(int steps, int batch) {
+        if (steps == this.steps && batch == this.batch) return;
+        this.steps = steps;
+        this.batch = batch;
+        int n = shards(batch);
+        from = new int[n + 1];
+        for (int k = 0; k <= n; k++) from[k] = k * batch / n;
+        xs = new int[n][];
+        ys = new int[n][];
+        initial = new RecurrentState[n];
+        gradInitial = new RecurrentState[n];
+        gradFinal = new RecurrentState[n];
+        part = new RecurrentState[n];
+        losses = new double[n];
+        for (int k = 0; k < n; k++) {
+            int bk = from[k + 1] - from[k];
+            xs[k] = new int[steps * bk];
+            ys[k] = new int[steps * bk];
+            initial[k] = zeroState(bk);
+            gradInitial[k] = zeroState(bk);
+            gradFinal[k] = zeroState(bk);
+            part[k] = zeroState(bk);
+        }
+    }
+
+    private static void slice(int[] a, int steps, int batch, int b0, int bk, int[] out) {
         for (int t = 0; t < steps; t++) System.arraycopy(a, t * batch + b0, out, t * bk, bk);
-        return out;
     }
 
     /** Copies streams [fromB, fromB + n) of {@code src} to streams [toB, toB + n) of {@code dst}. */
