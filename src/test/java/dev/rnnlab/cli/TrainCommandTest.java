@@ -55,7 +55,7 @@ class TrainCommandTest {
     void maxTokensTrainsOnTheCorpusStartAndATimeBudgetStopsTheRun() throws Exception {
         CliRun t = CliRun.of(train(dir.resolve("ck"), "--epochs", "1", "--max-tokens", "1000"));
         assertThat(t.exitCode()).as(t.err()).isZero();
-        assertThat(t.out()).contains("markov.txt: 1,000 char tokens (the first of 6,000: --max-tokens)").contains("24 batches/epoch");
+        assertThat(t.out()).contains("markov.txt: 1,000 char tokens (the first of 6,000: --max-tokens 1000; 0 for all)").contains("24 batches/epoch");
         CliRun b = CliRun.of(train(dir.resolve("b"), "--epochs", "1000", "--time-budget", "0.01s"));
         assertThat(b.exitCode()).as(b.err()).isZero();
         assertThat(b.out()).contains("stopped: the time budget of 0.01s ran out during epoch 1").doesNotContain("epoch 2/1000");
@@ -63,6 +63,15 @@ class TrainCommandTest {
         assertThat(TrainCommand.parseDuration("1.5h")).isEqualTo(5400);
         assertThat(TrainCommand.parseDuration("10m")).isEqualTo(600);
         assertThat(TrainCommand.parseDuration("90")).isEqualTo(90);
+    }
+
+    @Test
+    void onTheTimeMachineTheDefaultsAreD2lsOwnRun() {
+        CliRun t = CliRun.of("train", "--corpus", dev.rnnlab.RealCorpora.timemachine().toString(), "--hidden", "8", "--time-budget", "0.01s",
+                "--checkpoint", dir.resolve("d2l").toString(), "--sample-length", "0", "--backend", "java");
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        assertThat(t.out()).contains("timemachine.txt: 10,000 char tokens (the first of 170,580: --max-tokens 10000; 0 for all), vocabulary 28")
+                .contains("(8 batches/epoch)").contains("epoch 1/500");
     }
 
     @Test
