@@ -17,6 +17,7 @@ import dev.rnnlab.nn.ShardedModel;
 import dev.rnnlab.nn.ModelConfig;
 import dev.rnnlab.nn.RecurrentLanguageModel;
 import dev.rnnlab.nn.RecurrentState;
+import dev.rnnlab.plot.LineChart;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Corpus;
 import dev.rnnlab.text.Normalizer;
@@ -102,11 +103,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--generate", defaultValue = "0", description = "Measure batch-1 generation of N characters instead.")
     int generate;
 
+    @Option(names = "--sweep", paramLabel = "hidden=A,B,..|steps=A,B,..",
+            description = "Measure training at each of these hidden sizes or sequence lengths (and each --sweep-shards), print a table.")
+    String sweep;
+
+    @Option(names = "--sweep-shards", split = ",", defaultValue = "1,2", description = "Shard counts to sweep (default: ${DEFAULT-VALUE}).")
+    List<Integer> sweepShards;
+
+    @Option(names = "--plot", paramLabel = "FILE", description = "With --sweep: a chart of tokens/s against the swept value (.png or .svg).")
+    Path plot;
+
     @Option(names = "--json", description = "Print one JSON line only.")
     boolean json;
 
     @Option(names = "--verbose", description = "Show stack traces of errors.")
     boolean verbose;
+
+    private final java.util.Map<Integer, Double> peaks = new java.util.HashMap<>();  // by shard count, measured once
 
     @Override
     public Integer call() throws IOException {
@@ -117,13 +130,25 @@ final class BenchCommand implements Callable<Integer> {
         Gemm gemm = engine.gemm();
         Corpus corpus = text != null ? Corpus.load(text, Normalizer.D2L, Tokenizer.parse(tokens))
                 : Corpus.fromText("synthetic", SyntheticCorpus.builtIn().text(), Normalizer.RAW, Tokenizer.CHAR, 0, List.of());
+        if (sweep != null) return sweep(gemm, corpus, out);
+        ObjectNode r = measure(gemm, corpus);
+        if (!json) {
+            r.fields().forEachRemaining(e -> out.printf(Locale.ROOT, "%-22s %s%n", e.getKey(), e.getValue()));
+        }
+        out.println(r.toString());
+        out.flush();
+        return 0;
+    }
+
+    /** One measurement at the current options. */
+    private ObjectNode measure(Gemm gemm, Corpus corpus) {
         int vocab = corpus.vocabulary().size();
         CellType type = CellType.parse(cell);
         ModelConfig config = new ModelConfig(type, vocab, embed, hidden, layers, false, 0f);
-        RecurrentLanguageModel model = new RecurrentLanguageModel(config, gemm);
-        model.initPyTorchDefault(new Rng(0));
         ObjectNode r = new ObjectMapper().createObjectNode();
         if (generate > 0) {
+            RecurrentLanguageModel model = new RecurrentLanguageModel(config, gemm);
+            model.initPyTorchDefault(new Rng(0));
             Generator g = new Generator(model);
             g.generate(new int[] {1, 2, 3}, 200, TokenSampler.greedy(), new Rng(0), null);  // JIT warm-up
             long[] first = new long[1];
@@ -141,10 +166,12 @@ final class BenchCommand implements Callable<Integer> {
                     train(sharded, corpus.indices(), r);
                 }
             } else {
+                RecurrentLanguageModel model = new RecurrentLanguageModel(config, gemm);
+                model.initPyTorchDefault(new Rng(0));
                 train(model, corpus.indices(), r);
             }
             double flops = gemmFlopsPerToken(type, vocab, hidden, layers, embed);
-            double peak = gemmPeak(gemm, shards);
+            double peak = peaks.computeIfAbsent(shards, k -> gemmPeak(gemm, k));
             double achieved = flops * r.get("tokens_per_s").asDouble() / 1e9;
             r.put("gemm_mflop_per_token", flops / 1e6).put("achieved_gflops", achieved).put("gemm_peak_gflops", peak)
                     .put("fraction_of_peak", achieved / peak);
@@ -152,10 +179,51 @@ final class BenchCommand implements Callable<Integer> {
         r.put("peer", "rnnlab").put("backend", gemm.description()).put("cell", cell).put("hidden", hidden).put("layers", layers)
                 .put("embed", embed).put("batch", batch).put("steps", steps).put("vocab", vocab).put("threads", threads).put("shards", shards)
                 .put("peak_rss_mb", peakRssMb());
-        if (!json) {
-            r.fields().forEachRemaining(e -> out.printf(Locale.ROOT, "%-22s %s%n", e.getKey(), e.getValue()));
+        return r;
+    }
+
+    /**
+     * Training throughput over a range of hidden sizes or sequence lengths, at each shard count: a JSON line
+     * per point, a table, and with --plot a chart of tokens/s against the swept value.
+     */
+    private int sweep(Gemm gemm, Corpus corpus, PrintWriter out) {
+        String[] kv = sweep.split("=", 2);
+        if (kv.length != 2 || !(kv[0].equals("hidden") || kv[0].equals("steps"))) {
+            throw new RnnlabException("--sweep '" + sweep + "': use hidden=128,256,... or steps=35,100,...");
         }
-        out.println(r.toString());
+        if (generate > 0) throw new RnnlabException("--sweep measures training; leave out --generate");
+        int[] values;
+        try {
+            values = java.util.Arrays.stream(kv[1].split(",")).mapToInt(v -> Integer.parseInt(v.strip())).toArray();
+        } catch (NumberFormatException e) {
+            throw new RnnlabException("--sweep '" + sweep + "': the values must be whole numbers");
+        }
+        List<LineChart.Curve> curves = new ArrayList<>();
+        List<String> table = new ArrayList<>();
+        for (int s : sweepShards) {
+            double[] x = new double[values.length], y = new double[values.length];
+            for (int i = 0; i < values.length; i++) {
+                if (kv[0].equals("hidden")) hidden = values[i];
+                else steps = values[i];
+                shards = s;
+                ObjectNode r = measure(gemm, corpus);
+                out.println(r.toString());
+                out.flush();
+                x[i] = values[i];
+                y[i] = r.get("tokens_per_s").asDouble();
+                table.add(String.format(Locale.ROOT, "| %d | %d | %,.0f | %.1f | %.1f | %.0f%% |", values[i], s, y[i],
+                        1e6 / y[i], r.get("achieved_gflops").asDouble(), 100 * r.get("fraction_of_peak").asDouble()));
+            }
+            curves.add(new LineChart.Curve(s + (s == 1 ? " shard" : " shards"), x, y));
+        }
+        out.printf("| %s | shards | tokens/s | us/token | GEMM GFLOP/s | of the peak |%n| ---: | ---: | ---: | ---: | ---: | ---: |%n", kv[0]);
+        table.forEach(out::println);
+        if (plot != null) {
+            LineChart.write(plot, String.format(Locale.ROOT, "%s training throughput against %s", cell.toUpperCase(Locale.ROOT),
+                    kv[0].equals("hidden") ? "hidden size (" + steps + " steps)" : "sequence length (hidden " + hidden + ")"),
+                    kv[0].equals("hidden") ? "hidden units" : "steps per batch", "tokens/s (log)", true, curves);
+            out.println("plot: " + plot);
+        }
         out.flush();
         return 0;
     }

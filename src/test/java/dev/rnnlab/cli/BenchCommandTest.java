@@ -36,4 +36,18 @@ class BenchCommandTest {
         assertThat(gj.get("chars_per_s").asDouble()).isPositive();
         assertThat(gj.get("first_token_ms").asDouble()).isPositive();
     }
+
+    @Test
+    void aSweepMeasuresEachValueAtEachShardCountAndPlots(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("sweep.png");
+        CliRun r = CliRun.of("bench", "--cell", "rnn", "--sweep", "hidden=8,16", "--sweep-shards", "1,2", "--warmup", "1", "--iters", "2",
+                "--plot", png.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out().lines().filter(l -> l.startsWith("{\"tokens_per_s\"")).count()).isEqualTo(4);
+        assertThat(r.out()).contains("| hidden | shards | tokens/s |").containsPattern("\\| 16 \\| 2 \\| [0-9,]+ \\|");
+        assertThat(png).isNotEmptyFile();
+        CliRun bad = CliRun.of("bench", "--sweep", "layers=1,2");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("use hidden=128,256,... or steps=35,100,...");
+    }
 }
