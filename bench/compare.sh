@@ -7,7 +7,7 @@
 #
 #   bash bench/compare.sh                          # all configurations, 3 rounds
 #   ROUNDS=1 SECONDS_EACH=5 CONFIGS="lstm-512" bash bench/compare.sh
-#   PEER_THREADS="--threads 1 --blas-threads 1" bash bench/compare.sh   # PyTorch on one core, its best here
+#   PEER_ALT="--threads 1 --blas-threads 1" bash bench/compare.sh   # also PyTorch on one core, its best here
 #
 # Needs Debian's PyTorch on Debian's OpenBLAS: apt-get install -y python3-torch python3-numpy libopenblas0-pthread
 # (without the last, PyTorch finds no libopenblas.so.0 and runs several times slower). Only ratios from one run
@@ -17,7 +17,9 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 SECONDS_EACH=${SECONDS_EACH:-10}
 THREADS=${THREADS:-2}
-PEER_THREADS=${PEER_THREADS:-"--threads $THREADS"}  # e.g. "--threads 1 --blas-threads 1": PyTorch's best here
+PEER_THREADS=${PEER_THREADS:-"--threads $THREADS"}
+# a second PyTorch setting measured in the same rounds, e.g. "--threads 1 --blas-threads 1" (its best here)
+PEER_ALT=${PEER_ALT:-}
 OUT=${OUT:-/tmp/rnnlab-compare.jsonl}
 TEXT=${TEXT:-../shared/data/timemachine.txt}
 PEER=${PEER:-../shared/bench/peer_torch.py}
@@ -47,16 +49,28 @@ for round in $(seq 1 "$ROUNDS"); do
         --shards "$shards" --seconds "$SECONDS_EACH" --json 2>/dev/null | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,/" >> "$OUT"
     PEER_DIR=$(dirname "$PEER") /usr/bin/python3 "${peer[@]}" --text "$TEXT" $a $PEER_THREADS --seconds "$SECONDS_EACH" \
         --json 2>/dev/null | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,/" >> "$OUT"
+    if [ -n "$PEER_ALT" ]; then
+      PEER_DIR=$(dirname "$PEER") /usr/bin/python3 "${peer[@]}" --text "$TEXT" $a $PEER_ALT --seconds "$SECONDS_EACH" \
+          --json 2>/dev/null | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,\"alt\":true,/" >> "$OUT"
+    fi
   done
 done
-/usr/bin/python3 - "$OUT" <<'PY'
+/usr/bin/python3 - "$OUT" "$PEER_THREADS" "$PEER_ALT" <<'PY'
 import collections, json, statistics, sys
 runs = collections.defaultdict(lambda: collections.defaultdict(list))
 for line in open(sys.argv[1]):
     d = json.loads(line)
-    runs[d["label"]][d.get("peer", "?")].append(d.get("tokens_per_s", d.get("chars_per_s")))
-print(f"{'config':>14} {'rnnlab':>12} {'pytorch':>12} {'ratio':>7}   (median tokens/s or chars/s, n rounds)")
-for label, peers in runs.items():
-    r, p = statistics.median(peers["rnnlab"]), statistics.median(peers["pytorch"])
-    print(f"{label:>14} {r:>12,.0f} {p:>12,.0f} {r / p:>7.2f}   n={len(peers['rnnlab'])}")
+    side = "rnnlab" if d.get("peer") == "rnnlab" else "alt" if d.get("alt") else "pytorch"
+    runs[d["label"]][side].append(d.get("tokens_per_s", d.get("chars_per_s")))
+alt = bool(sys.argv[3])
+print(f"medians of tokens/s (chars/s for gen-); PyTorch {sys.argv[2]}" + (f"; PyTorch' {sys.argv[3]}" if alt else ""))
+head = f"{'config':>14} {'rnnlab':>10} {'pytorch':>10} {'ratio':>6}"
+print(head + (f" {'pytorch_':>10} {'ratio_':>6}" if alt else "") + "  rounds")
+for label, sides in runs.items():
+    r, p = statistics.median(sides["rnnlab"]), statistics.median(sides["pytorch"])
+    row = f"{label:>14} {r:>10,.0f} {p:>10,.0f} {r / p:>6.2f}"
+    if alt:
+        q = statistics.median(sides["alt"])
+        row += f" {q:>10,.0f} {r / q:>6.2f}"
+    print(row + f"  {len(sides['rnnlab'])}")
 PY

@@ -1,8 +1,6 @@
 package dev.rnnlab.nn;
 
-import static dev.rnnlab.tensor.Activations.sigmoid;
-import static dev.rnnlab.tensor.Activations.tanh;
-
+import dev.rnnlab.tensor.Activations;
 import dev.rnnlab.tensor.Gemm;
 import java.util.Arrays;
 
@@ -50,13 +48,13 @@ final class GruCell extends RecurrentCell {
             int prev = prevSlot(t) * bh, next = outSlot(t) * bh;
             for (int b = 0; b < batch; b++) {
                 int p = p0 + b * G, hb = b * H, o0 = outOff + (t * batch + b) * outStride;
+                // each gate block in plain loops the JIT vectorises (Activations); pre ends holding r, z, n
+                for (int k = p; k < p + 2 * H; k++) pre[k] += rec[k];
+                Activations.sigmoidInPlace(pre, p, 2 * H);  // r, z
+                for (int j = 0; j < H; j++) pre[p + 2 * H + j] += pre[p + j] * rec[p + 2 * H + j];
+                Activations.tanhInPlace(pre, p + 2 * H, H);  // n
                 for (int j = 0; j < H; j++) {
-                    float r = sigmoid(pre[p + j] + rec[p + j]);
-                    float z = sigmoid(pre[p + H + j] + rec[p + H + j]);
-                    float n = tanh(pre[p + 2 * H + j] + r * rec[p + 2 * H + j]);
-                    pre[p + j] = r;
-                    pre[p + H + j] = z;
-                    pre[p + 2 * H + j] = n;
+                    float z = pre[p + H + j], n = pre[p + 2 * H + j];
                     float hNew = (1f - z) * n + z * h[prev + hb + j];
                     h[next + hb + j] = hNew;
                     out[o0 + j] = hNew;

@@ -1,8 +1,6 @@
 package dev.rnnlab.nn;
 
-import static dev.rnnlab.tensor.Activations.sigmoid;
-import static dev.rnnlab.tensor.Activations.tanh;
-
+import dev.rnnlab.tensor.Activations;
 import dev.rnnlab.tensor.Gemm;
 import java.util.Arrays;
 
@@ -46,21 +44,17 @@ final class LstmCell extends RecurrentCell {
             recurrentProduct(pre, p0, t);
             int prev = prevSlot(t) * bh, next = outSlot(t) * bh;
             for (int b = 0; b < batch; b++) {
-                int p = p0 + b * G, hb = b * H, o0 = outOff + (t * batch + b) * outStride;
+                int p = p0 + b * G, hb = b * H, o0 = outOff + (t * batch + b) * outStride, tc = t * bh + hb;
+                // the gates, each block in one plain loop the JIT vectorises (Activations)
+                Activations.sigmoidInPlace(pre, p, 2 * H);      // i, f
+                Activations.tanhInPlace(pre, p + 2 * H, H);     // g
+                Activations.sigmoidInPlace(pre, p + 3 * H, H);  // o
                 for (int j = 0; j < H; j++) {
-                    float i = sigmoid(pre[p + j]);
-                    float f = sigmoid(pre[p + H + j]);
-                    float g = tanh(pre[p + 2 * H + j]);
-                    float o = sigmoid(pre[p + 3 * H + j]);
-                    pre[p + j] = i;
-                    pre[p + H + j] = f;
-                    pre[p + 2 * H + j] = g;
-                    pre[p + 3 * H + j] = o;
-                    float cNew = f * c[prev + hb + j] + i * g;
-                    float tc = tanh(cNew);
-                    c[next + hb + j] = cNew;
-                    tanhC[t * bh + hb + j] = tc;
-                    float hNew = o * tc;
+                    c[next + hb + j] = pre[p + H + j] * c[prev + hb + j] + pre[p + j] * pre[p + 2 * H + j];  // c = f c + i g
+                }
+                Activations.tanhInto(c, next + hb, tanhC, tc, H);
+                for (int j = 0; j < H; j++) {
+                    float hNew = pre[p + 3 * H + j] * tanhC[tc + j];  // h = o tanh(c)
                     h[next + hb + j] = hNew;
                     out[o0 + j] = hNew;
                 }

@@ -1,7 +1,6 @@
 package dev.rnnlab.nn;
 
-import static dev.rnnlab.tensor.Activations.tanh;
-
+import dev.rnnlab.tensor.Activations;
 import dev.rnnlab.tensor.Gemm;
 import java.util.Arrays;
 
@@ -36,15 +35,13 @@ final class RnnCell extends RecurrentCell {
             int t = timeAt(s), p0 = t * bh;
             recurrentProduct(pre, p0, t);
             int next = outSlot(t) * bh;
-            for (int b = 0; b < batch; b++) {
-                int p = p0 + b * H, o0 = outOff + (t * batch + b) * outStride;
-                for (int j = 0; j < H; j++) {
-                    float a = pre[p + j];
-                    float v = relu ? Math.max(a, 0f) : tanh(a);
-                    h[next + b * H + j] = v;
-                    out[o0 + j] = v;
-                }
+            // the whole step's B x H pre-activations in one plain loop the JIT vectorises
+            if (relu) {
+                for (int k = 0; k < bh; k++) h[next + k] = Math.max(pre[p0 + k], 0f);
+            } else {
+                Activations.tanhInto(pre, p0, h, next, bh);
             }
+            for (int b = 0; b < batch; b++) System.arraycopy(h, next + b * H, out, outOff + (t * batch + b) * outStride, H);
         }
     }
 

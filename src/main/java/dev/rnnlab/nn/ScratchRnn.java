@@ -1,9 +1,8 @@
 package dev.rnnlab.nn;
 
-import static dev.rnnlab.tensor.Activations.tanh;
-
 import dev.rnnlab.Rng;
 import dev.rnnlab.RnnlabException;
+import dev.rnnlab.tensor.Activations;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.tensor.Initializers;
 import java.util.Arrays;
@@ -98,7 +97,7 @@ public final class ScratchRnn implements LanguageModel {
                 for (int j = 0; j < H; j++) states[cur + b * H + j] = w[wXh.offset() + tok * H + j] + w[bH.offset() + j];
             }
             gemm.gemm(false, false, batch, H, H, 1f, states, prev, H, w, wHh.offset(), H, 1f, states, cur, H);
-            for (int i = cur; i < cur + bh; i++) states[i] = tanh(states[i]);
+            Activations.tanhInPlace(states, cur, bh);
             // O_t = H_t W_hq + b_q
             for (int b = 0; b < batch; b++) System.arraycopy(w, bQ.offset(), logits, (t * batch + b) * V, V);
             gemm.gemm(false, false, batch, V, H, 1f, states, cur, H, w, wHq.offset(), V, 1f, logits, t * batch * V, V);
