@@ -11,6 +11,9 @@
  * fallback for platforms without the natives or for {@code --backend java}. {@link Gemm#create} picks one
  * once and says which on stderr; the tests run both and check they agree.
  *
+ * <p>{@link Activations}: sigmoid and tanh over whole gate blocks, as a rational function in plain loops the
+ * JIT compiles to vector code (max abs error 3.5e-7; fitted by tools/fit_tanh.py).
+ *
  * <p>{@link Initializers}: D2L's N(0, 0.01^2), PyTorch's U(-1/sqrt(H), 1/sqrt(H)), Xavier, orthogonal,
  * all drawn from one {@link dev.rnnlab.Rng}.
  */

@@ -15,5 +15,12 @@
  * <p>Every random choice (epoch offsets, shuffles, dropout) comes from the trainer's one {@link dev.rnnlab.Rng};
  * its state, the parameters and the optimizer's state are all a checkpoint needs for a resumed run to be
  * bit-identical to an uninterrupted one.
+ *
+ * <p>A run can also stop on a budget of training time ({@link TrainingConfig#timeBudgetSeconds}, for
+ * comparisons at equal wall-clock time): the epoch in progress ends after the batch that exhausts it and
+ * counts as done. The budget is the sum of the epochs' batch time, so it survives a resume.
+ *
+ * <p>The loop allocates no buffers per batch: the model keeps its activation and gradient arrays across
+ * batches, and the optimizer and clipper work in place (TrainingAllocationTest).
  */
 package dev.rnnlab.train;
