@@ -91,7 +91,8 @@ public final class ShardedModel implements LanguageModel, AutoCloseable {
             else initial[k].fill(0f);
             counted[k] = targets == null ? 0 : SoftmaxCrossEntropy.counted(ys[k], steps * bk);
         }
-        runAll(n, k -> losses[k] = replicas[k].forward(xs[k], ys[k], steps, from[k + 1] - from[k], initial[k]));
+        boolean scored = targets != null;  // without targets ys holds the previous batch's: not to be scored
+        runAll(n, k -> losses[k] = replicas[k].forward(xs[k], scored ? ys[k] : null, steps, from[k + 1] - from[k], initial[k]));
         if (targets == null) return Double.NaN;
         double total = 0;
         int all = 0;

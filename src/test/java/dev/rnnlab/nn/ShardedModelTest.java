@@ -42,6 +42,12 @@ class ShardedModelTest {
             sharded.finalState(e2);
             for (int s = 0; s < e1.slots(); s++) ScratchRnnTest.assertClose(e2.h(s), e1.h(s), batch * 6, "final h");
             ScratchRnnTest.assertClose(sharded.logits(), single.logits(), steps * batch * 7, "logits");
+
+            // a second batch of the same shape reuses the shards' arrays; without targets nothing is scored
+            int[] x2 = FiniteDifferenceTest.randomTokens(steps * batch, 7, rng);
+            assertThat(single.forward(x2, null, steps, batch, null)).isNaN();
+            assertThat(sharded.forward(x2, null, steps, batch, null)).isNaN();
+            ScratchRnnTest.assertClose(sharded.logits(), single.logits(), steps * batch * 7, "logits, second batch");
         }
     }
 }
