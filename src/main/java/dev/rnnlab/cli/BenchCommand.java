@@ -81,7 +81,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--clip", defaultValue = "1", description = "Global gradient-norm threshold (default: ${DEFAULT-VALUE}).")
     double clip;
 
-    @Option(names = "--threads", defaultValue = "1", description = "OpenBLAS threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Threads per matrix product, each product cut into blocks (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--shards", defaultValue = "1",

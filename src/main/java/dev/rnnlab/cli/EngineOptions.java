@@ -11,10 +11,12 @@ final class EngineOptions {
             description = "GEMM backend (default: ${DEFAULT-VALUE}: OpenBLAS when its natives load, else pure Java).")
     String backend;
 
-    // one thread by default: on the 2-core machines here OpenBLAS's second thread made the small per-step
-    // GEMMs of a recurrent layer 5-15x slower (docs/BENCHMARKS.md)
+    // one thread by default; more split each large product's output between our own threads, each calling
+    // single-threaded OpenBLAS (OpenBLAS's own threads made a recurrent layer's per-step products 5-15x
+    // slower here). For training on several cores --shards usually does better (docs/BENCHMARKS.md).
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "OpenBLAS threads (default: ${DEFAULT-VALUE}; see docs/BENCHMARKS.md before raising it).")
+            description = "Threads per matrix product: each product of at least 8 M multiply-adds is cut into N blocks run at"
+                    + " once (default: ${DEFAULT-VALUE}; for training on several cores --shards usually does better).")
     int threads;
 
     Gemm gemm() {

@@ -26,16 +26,27 @@ public interface Gemm {
     String description();
 
     /**
-     * The backend asked for, with {@code threads} threads (OpenBLAS's pool; the Java fallback is
-     * single-threaded). With {@code log} it prints one line on stderr naming the backend chosen.
+     * The backend asked for, on {@code threads} threads: with more than one, each product is cut into blocks
+     * of C run on that many threads of our own, each with the backend single-threaded ({@link SplitGemm};
+     * OpenBLAS's own threads lose on a recurrent layer's small products). With {@code log} it prints one
+     * line on stderr naming the backend chosen.
      */
     static Gemm create(Backend backend, int threads, boolean log) {
-        Gemm g = switch (backend) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        Gemm g = single(backend, log);
+        if (threads > 1) g = new SplitGemm(g, threads);
+        if (log) System.err.println("rnnlab: GEMM backend " + g.description());
+        return g;
+    }
+
+    /** The backend on one thread. */
+    private static Gemm single(Backend backend, boolean log) {
+        return switch (backend) {
             case JAVA -> new JavaGemm();
-            case OPENBLAS -> OpenBlasGemm.load(threads);
+            case OPENBLAS -> OpenBlasGemm.load(1);
             case AUTO -> {
                 try {
-                    yield OpenBlasGemm.load(threads);
+                    yield OpenBlasGemm.load(1);
                 } catch (RuntimeException | LinkageError e) {
                     if (log) System.err.println("rnnlab: OpenBLAS unavailable (" + e.getMessage()
                             + "); using the pure-Java GEMM");
@@ -43,8 +54,6 @@ public interface Gemm {
                 }
             }
         };
-        if (log) System.err.println("rnnlab: GEMM backend " + g.description());
-        return g;
     }
 
     /** Checks the arguments of a gemm call against the arrays, with a message naming the shapes. */

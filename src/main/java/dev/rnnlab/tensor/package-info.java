@@ -9,7 +9,9 @@
  * OpenBLAS 0.3.31 (from the {@code org.bytedeco:openblas} natives) called through the Foreign Function &amp;
  * Memory API as a critical downcall on the heap arrays themselves, so nothing is copied; and a pure-Java
  * fallback for platforms without the natives or for {@code --backend java}. {@link Gemm#create} picks one
- * once and says which on stderr; the tests run both and check they agree.
+ * once and says which on stderr; the tests run both and check they agree. With more than one thread a
+ * product is cut into blocks of C run at once on single-threaded backends ({@code SplitGemm}), never on
+ * OpenBLAS's own threads, which lose on a recurrent layer's small products.
  *
  * <p>{@link Activations}: sigmoid and tanh over whole gate blocks, as a rational function in plain loops the
  * JIT compiles to vector code (max abs error 3.5e-7; fitted by tools/fit_tanh.py).

@@ -34,9 +34,22 @@ class GemmTest {
     @ParameterizedTest
     @EnumSource(value = Gemm.Backend.class, names = {"OPENBLAS", "JAVA"})
     void matchesDoubleReferenceForAllTransposesOffsetsAndStrides(Gemm.Backend which) {
-        Gemm g = backend(which);
+        checkAgainstReference(Gemm.create(which, 1, false), which.name(),
+                new int[][] {{1, 1, 1}, {1, 64, 33}, {1, 5, 130}, {3, 5, 7}, {32, 48, 17}, {35, 28, 64}, {64, 3, 130}});
+    }
+
+    /** Products large enough to be split: by columns (wide C), by rows (tall C), uneven blocks, m = 1. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"OPENBLAS, 2", "OPENBLAS, 3", "JAVA, 2"})
+    void splitProductsMatchTheReferenceForAllTransposesOffsetsAndStrides(Gemm.Backend which, int threads) {
+        Gemm g = Gemm.create(which, threads, false);
+        assertThat(g).isInstanceOf(SplitGemm.class);
+        // each at least SplitGemm.MIN_SPLIT_WORK = 2^23 multiply-adds
+        checkAgainstReference(g, which + " x" + threads, new int[][] {{32, 2053, 130}, {1100, 37, 210}, {1, 20000, 420}, {48, 48, 3700}});
+    }
+
+    static void checkAgainstReference(Gemm g, String which, int[][] shapes) {
         Rng rng = new Rng(7);
-        int[][] shapes = {{1, 1, 1}, {1, 64, 33}, {1, 5, 130}, {3, 5, 7}, {32, 48, 17}, {35, 28, 64}, {64, 3, 130}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             for (boolean ta : new boolean[] {false, true})
