@@ -144,7 +144,12 @@ final class BenchCommand implements Callable<Integer> {
     /** One measurement at the current options. */
     private ObjectNode measure(Gemm gemm, Corpus corpus) {
         int vocab = corpus.vocabulary().size();
-        CellType type = CellType.parse(cell);
+        CellType type;
+        try {
+            type = CellType.parse(cell);
+        } catch (IllegalArgumentException e) {
+            throw new RnnlabException("--cell: " + e.getMessage());
+        }
         ModelConfig config = new ModelConfig(type, vocab, embed, hidden, layers, false, 0f);
         ObjectNode r = new ObjectMapper().createObjectNode();
         if (generate > 0) {

@@ -49,5 +49,8 @@ class BenchCommandTest {
         CliRun bad = CliRun.of("bench", "--sweep", "layers=1,2");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("use hidden=128,256,... or steps=35,100,...");
+        CliRun cell = CliRun.of("bench", "--cell", "transformer", "--iters", "1");
+        assertThat(cell.exitCode()).isEqualTo(2);
+        assertThat(cell.err()).contains("rnnlab: --cell: unknown cell 'transformer'").doesNotContain("internal error");
     }
 }
