@@ -227,7 +227,7 @@ final class BenchCommand implements Callable<Integer> {
         if (plot != null) {
             LineChart.write(plot, String.format(Locale.ROOT, "%s training throughput against %s", cell.toUpperCase(Locale.ROOT),
                     kv[0].equals("hidden") ? "hidden size (" + steps + " steps)" : "sequence length (hidden " + hidden + ")"),
-                    kv[0].equals("hidden") ? "hidden units" : "steps per batch", "tokens/s (log)", true, curves);
+                    kv[0].equals("hidden") ? "hidden units" : "steps per batch", "tokens/s (log)", true, true, curves);
             out.println("plot: " + plot);
         }
         out.flush();

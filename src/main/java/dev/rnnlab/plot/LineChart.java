@@ -18,12 +18,22 @@ public final class LineChart {
     public record Curve(String label, double[] x, double[] y) {}
 
     public static void write(Path out, String title, String xTitle, String yTitle, boolean logY, List<Curve> curves) {
+        write(out, title, xTitle, yTitle, logY, false, curves);
+    }
+
+    /**
+     * As above; with {@code fromZero} a linear y-axis starts at 0, so that a flat series of rates does not
+     * look steep (a log axis is left as it is).
+     */
+    public static void write(Path out, String title, String xTitle, String yTitle, boolean logY, boolean fromZero,
+                             List<Curve> curves) {
         ChartFiles.isSvg(out);
         double lo = Double.POSITIVE_INFINITY, hi = 0;
         for (Curve c : curves) for (double v : c.y()) if (Double.isFinite(v) && v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
         boolean log = logY && hi / lo >= 20;
         XYChart chart = ChartFiles.newChart(title, xTitle, log || !logY ? yTitle : yTitle.replace(" (log)", ""));
         chart.getStyler().setYAxisLogarithmic(log);
+        if (fromZero && !log) chart.getStyler().setYAxisMin(0.0);
         int i = 0;
         for (Curve c : curves) {
             int n = 0;
