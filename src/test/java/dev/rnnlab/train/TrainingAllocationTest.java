@@ -34,15 +34,19 @@ class TrainingAllocationTest {
     void aTrainingBatchAllocatesNoBuffers(CellType cell, int layers, float dropout, int shards) {
         bytesPerBatch(cell, layers, dropout, shards, 16);  // JIT warm-up: interpreted code allocates what C2 later scalar-replaces
         long small = bytesPerBatch(cell, layers, dropout, shards, 16), large = bytesPerBatch(cell, layers, dropout, shards, 64);
-        // one buffer of BATCH x 16 floats is 2 KiB: a difference below 1 KiB means no buffer
-        assertThat(Math.abs(large - small)).as("bytes per batch at hidden 16: %d, at 64: %d", small, large).isLessThan(1024);
+        // a buffer made per batch grows with the hidden size (one of BATCH x 48 more floats is 6 KiB), so the larger
+        // model would allocate more; leftovers of JIT warm-up go the other way (the smaller model runs first)
+        assertThat(large - small).as("bytes per batch at hidden 16: %d, at 64: %d", small, large).isLessThan(1024);
         // the batch (two int[STEPS * BATCH]) and the GEMM calls' wrappers (a few per step, layer and shard:
         // 25 KB for one LSTM layer, 110 KB for two layers on two shards); far below one activation buffer
         // (STEPS x BATCH x 4 gates x 64 floats = 1.1 MB)
         assertThat(large).isLessThan(2L * 4 * STEPS * BATCH + 256 * 1024);
     }
 
-    /** The median bytes allocated by one batch in the last 40 batches of a 2-epoch run. */
+    /**
+     * The fewest bytes allocated by one batch among the last 40 of a 2-epoch run: what every batch allocates,
+     * without the JIT's warm-up leftovers in some of them.
+     */
     static long bytesPerBatch(CellType cell, int layers, float dropout, int shards, int hidden) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Gemm gemm = Gemm.create(Gemm.Backend.AUTO, 1, false);
@@ -78,6 +82,6 @@ class TrainingAllocationTest {
         for (int i = 0; i < perBatch.length; i++) perBatch[i] = allocatedAt[last - i] - allocatedAt[last - i - 1];
         Arrays.sort(perBatch);
         if (model instanceof ShardedModel s) s.close();
-        return perBatch[perBatch.length / 2];
+        return perBatch[0];
     }
 }
