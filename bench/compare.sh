@@ -37,6 +37,8 @@ declare -A ARGS=(
   [word-lstm-256]="--cell lstm --hidden 256 --embed 256")
 CONFIGS=${CONFIGS:-"rnn-256 gru-256 lstm-256 rnn-512 gru-512 lstm-512 lstm-512x2 word-lstm-256 gen-lstm-512"}
 : > "$OUT"
+# one JSON line per run, tagged with the configuration and round (and extra fields, e.g. "alt":true,)
+record() { tail -n 1 | sed "s/^{/{\"label\":\"$1\",\"round\":$2,${3:-}/" >> "$OUT"; }
 for round in $(seq 1 "$ROUNDS"); do
   for c in $CONFIGS; do
     a=${ARGS[$c]}
@@ -46,13 +48,12 @@ for round in $(seq 1 "$ROUNDS"); do
     tokens=char peer=("$PEER")
     [[ $c == word-* ]] && tokens=word peer=(bench/peer_torch_words.py)
     "$JAVA" --enable-native-access=ALL-UNNAMED -jar target/rnnlab.jar bench --text "$TEXT" --tokens $tokens $a --threads 1 \
-        --shards "$shards" --seconds "$SECONDS_EACH" --json 2>/dev/null | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,/" >> "$OUT"
-    PEER_DIR=$(dirname "$PEER") /usr/bin/python3 "${peer[@]}" --text "$TEXT" $a $PEER_THREADS --seconds "$SECONDS_EACH" \
-        --json 2>/dev/null | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,/" >> "$OUT"
-    if [ -n "$PEER_ALT" ]; then
-      PEER_DIR=$(dirname "$PEER") /usr/bin/python3 "${peer[@]}" --text "$TEXT" $a $PEER_ALT --seconds "$SECONDS_EACH" \
-          --json 2>/dev/null | tail -n 1 | sed "s/^{/{\"label\":\"$c\",\"round\":$round,\"alt\":true,/" >> "$OUT"
-    fi
+        --shards "$shards" --seconds "$SECONDS_EACH" --json 2>/dev/null | record "$c" "$round"
+    for setting in "$PEER_THREADS" ${PEER_ALT:+"$PEER_ALT"}; do
+      tag=$([[ $setting == "$PEER_THREADS" ]] || echo '"alt":true,')
+      PEER_DIR=$(dirname "$PEER") /usr/bin/python3 "${peer[@]}" --text "$TEXT" $a $setting --seconds "$SECONDS_EACH" \
+          --json 2>/dev/null | record "$c" "$round" "$tag"
+    done
   done
 done
 /usr/bin/python3 - "$OUT" "$PEER_THREADS" "$PEER_ALT" <<'PY'
