@@ -54,7 +54,14 @@ final class EvalCommand implements Callable<Integer> {
         Corpus text = Corpus.encode(file, normalizer, tokenizer, c.vocabulary());
         long unknown = 0;
         for (int t : text.indices()) if (t == 0) unknown++;
-        Evaluator.Result r = Evaluator.evaluate(c.model(), text.indices(), batch, steps);
+        if (text.length() < 2) throw new RnnlabException("'" + file + "' has " + text.length() + " token(s); eval needs at least 2");
+        int streams = Math.max(1, Math.min(batch, (text.length() - 1) / 2));
+        if (streams < batch) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "rnnlab: %,d tokens make at most %d streams: evaluating with --batch %d"
+                    + " instead of %d (the perplexity depends on the streams: each starts from a zero state)%n", text.length(), streams,
+                    streams, batch);
+        }
+        Evaluator.Result r = Evaluator.evaluate(c.model(), text.indices(), streams, steps);
         String unit = tokenizer == Tokenizer.CHAR ? "char" : "word";
         out.printf(Locale.ROOT, "%s: %,d %s tokens (%,d unknown), %,d predicted%n", file, text.length(), unit, unknown, r.tokens());
         out.printf(Locale.ROOT, "perplexity %.4f  cross-entropy %.4f nats/%s  %.4f bits/%s%n", r.perplexity(), r.meanLoss(), unit,

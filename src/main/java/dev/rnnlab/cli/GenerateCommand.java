@@ -53,12 +53,20 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        Checkpoint.Loaded c = Checkpoint.read(checkpoint, engine.gemm());
-        Normalizer normalizer = Normalizer.parse(c.info().provenance().normalizer());
-        Tokenizer tokenizer = Tokenizer.parse(c.info().provenance().tokenizer());
+        if (n < 0) throw new dev.rnnlab.RnnlabException("-n must be >= 0, got " + n);
         boolean sampling = temperature != null || topK > 0 || topP < 1;
         TokenSampler sampler = sampling ? TokenSampler.sampling(temperature == null ? 1.0 : temperature, topK, topP) : TokenSampler.greedy();
-        if (n < 0) throw new dev.rnnlab.RnnlabException("-n must be >= 0, got " + n);
+        Checkpoint.Loaded c = Checkpoint.read(checkpoint, engine.gemm());
+        if (c.model().config().bidirectional()) {
+            throw new dev.rnnlab.RnnlabException("checkpoint '" + checkpoint + "' is a bidirectional model: it reads each token's"
+                    + " future, so it cannot generate (eval can score text with it)");
+        }
+        Normalizer normalizer = Normalizer.parse(c.info().provenance().normalizer());
+        Tokenizer tokenizer = Tokenizer.parse(c.info().provenance().tokenizer());
+        if (sampling && temperature == null) {
+            err.println("rnnlab: --top-k/--top-p sample from the model at temperature 1 (no --temperature given); without them"
+                    + " generation is greedy");
+        }
         Generator g = new Generator(c.model());
         int[] ids = Prompt.encode(prefix, normalizer, tokenizer, c.vocabulary(), w -> {
             err.println("rnnlab: " + w);

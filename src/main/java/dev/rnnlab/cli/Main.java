@@ -17,7 +17,12 @@ public final class Main {
 
     /** Runs the command line and returns its exit code, for tests and for {@link #main}. */
     public static int run(String... args) {
-        return Cli.newCommandLine(new Main()).execute(args);
+        try {
+            return Cli.newCommandLine(new Main()).execute(args);
+        } catch (Throwable e) {  // last resort: errors picocli lets through (OutOfMemoryError) are one line too
+            java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+            return Cli.lastResort(e, err, java.util.Arrays.asList(args).contains("--verbose"));
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -16,7 +16,13 @@ import dev.rnnlab.data.Split;
 import dev.rnnlab.generate.Generator;
 import dev.rnnlab.generate.Prompt;
 import dev.rnnlab.generate.TokenSampler;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rnnlab.io.Checkpoint;
+import dev.rnnlab.io.CheckpointLock;
+import dev.rnnlab.io.CheckpointSaver;
+import dev.rnnlab.nn.MemoryBudget;
+import dev.rnnlab.train.TrainingDivergedException;
+import java.nio.file.Files;
 import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.ModelConfig;
@@ -213,24 +219,53 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Show stack traces of errors.")
     boolean verbose;
 
+    /**
+     * The options {@code --resume} takes as they are given: they say how long and how fast to go on, where to
+     * write and how to compute, not what is trained on what. Each is applied and printed.
+     */
+    private static final List<String> CHANGEABLE_ON_RESUME = List.of("--epochs", "--lr", "--schedule", "--warmup", "--clip",
+            "--patience");
+
+    /** The options that make the run what it is: on resume each must equal the checkpoint's or be left out. */
+    private static final List<String> FIXED_ON_RESUME = List.of("--corpus", "--tokens", "--normalize", "--min-freq",
+            "--max-tokens", "--model", "--hidden", "--layers", "--embed", "--bidirectional", "--dropout", "--batch", "--steps",
+            "--sampling", "--optimizer", "--weight-decay", "--split", "--seed", "--init", "--bptt");
+
+    @Option(names = "--overwrite", description = "Start a new run in a --checkpoint directory that already holds one"
+            + " (replaced at the first save); without it such a run is refused, so that no checkpoint is lost by mistake.")
+    boolean overwrite;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        validateOptions();
         Gemm gemm = engine.gemm();
+        if (resume != null && checkpoint == null) checkpoint = resume;
+        // the lock comes before anything is read or written, so a second run on the directory changes nothing
+        CheckpointLock lock = checkpoint != null ? CheckpointLock.acquire(checkpoint) : null;
+        try {
+            return train(out, err, gemm, lock);
+        } finally {
+            if (lock != null) lock.close();
+        }
+    }
+
+    private int train(PrintWriter out, PrintWriter err, Gemm gemm, CheckpointLock heldLock) {
         Checkpoint.Loaded resumed = null;
         TrainSettings s;
         if (resume != null) {
             resumed = Checkpoint.read(resume, gemm);
-            if (resumed.progress() == null || resumed.optimizerState() == null) {
-                throw new RnnlabException("checkpoint '" + resume + "' holds a model but no training state; it cannot be resumed");
+            if (!resumed.resumable()) {
+                throw new RnnlabException("checkpoint '" + resume + "' holds a model but no training state; it cannot be resumed"
+                        + " (generate and eval can use it)");
             }
             try {
                 s = JSON.treeToValue(resumed.info().training(), TrainSettings.class);
             } catch (Exception e) {
-                throw new RnnlabException("checkpoint '" + resume + "' does not say how it was trained (config.json: training)");
+                s = null;
             }
-            if (epochs != null) s = s.withEpochs(epochs);
-            if (checkpoint == null) checkpoint = resume;
+            if (s == null) throw new RnnlabException("checkpoint '" + resume + "' does not say how it was trained (config.json: training)");
+            s = applyResumeOptions(s, out);
         } else {
             s = settingsFromOptions();
         }
@@ -241,17 +276,20 @@ final class TrainCommand implements Callable<Integer> {
         CorpusChoice.Loaded loaded = CorpusChoice.load(null, s.corpus(), Dataset.TIMEMACHINE, dataDir, normalizer, tokenizer, err);
         s = s.withDefaultsFor(!loaded.hasKnownEntropyRate() && tokenizer == Tokenizer.CHAR
                 && loaded.corpus().name().equals(Dataset.TIMEMACHINE.fileName()));
-        if (s.epochs() < 1) throw new RnnlabException("--epochs must be >= 1, got " + s.epochs());
-        if (s.maxTokens() < 0) throw new RnnlabException("--max-tokens must be >= 0 (0 = all), got " + s.maxTokens());
         Corpus whole = s.maxTokens() > 0 ? loaded.corpus().firstTokens(s.maxTokens()) : loaded.corpus();
         // with a split, the vocabulary is the training part's (held-out tokens it never saw are <unk>, as for
         // the n-gram models); --min-freq drops rarer tokens
         int trainTokens = s.split() == null ? whole.length() : Split.parse(s.split()).apply(whole.indices()).train().length;
         Corpus c = s.split() != null || s.minFreq() > 0 ? whole.withVocabularyOfFirst(trainTokens, s.minFreq()) : whole;
+        if (c.vocabulary().size() < 2) {
+            throw new RnnlabException("the vocabulary is only <unk>: no token of the training text occurs " + s.minFreq()
+                    + " times (--min-freq); lower --min-freq");
+        }
         Split.Parts parts = s.split() == null ? null : Split.parse(s.split()).apply(c.indices());
         if (resumed != null) checkSameCorpus(resumed, c);
         int[] train = parts == null ? c.indices() : parts.train();
         int[] validation = parts == null ? null : parts.validation();
+        if (train.length < 2) throw new RnnlabException("the training text has " + train.length + " token(s); it needs at least 2");
         BpttStrategy strategy = BpttStrategy.parse(s.bptt(), FullBptt.parseBytes(maxMemory));
         SequenceSampler sampler = strategy.wantsWholeSequence() ? new WholeStreamSampler(train, s.batch())
                 : switch (s.sampling().toLowerCase(Locale.ROOT)) {
@@ -260,7 +298,28 @@ final class TrainCommand implements Callable<Integer> {
             default -> throw new RnnlabException("unknown --sampling '" + s.sampling() + "': use sequential or random");
         };
 
-        // model
+        // where it goes: locked before the first write
+        Path dir = checkpoint != null ? checkpoint : Path.of("runs", runName(c, s));
+        CheckpointLock lock = heldLock != null ? null : CheckpointLock.acquire(dir);
+        try {
+            if (resumed == null && !overwrite && holdsCheckpoint(dir)) {
+                throw new RnnlabException("'" + dir + "' holds a checkpoint already: continue it with --resume " + dir
+                        + " --epochs N, or start over with --overwrite (or give another --checkpoint)");
+            }
+            return train(out, err, gemm, s, loaded, c, parts, train, validation, strategy, sampler, resumed, dir);
+        } finally {
+            if (lock != null) lock.close();
+        }
+    }
+
+    private int train(PrintWriter out, PrintWriter err, Gemm gemm, TrainSettings s, CorpusChoice.Loaded loaded, Corpus c,
+                      Split.Parts parts, int[] train, int[] validation, BpttStrategy strategy, SequenceSampler sampler,
+                      Checkpoint.Loaded resumed, Path dir) {
+        Tokenizer tokenizer = c.tokenizer();
+        // model: its memory is checked before it is allocated
+        ModelConfig shape = resumed != null ? resumed.model().config() : modelShape(s, c.vocabulary().size());
+        int slots = s.optimizer().toLowerCase(Locale.ROOT).startsWith("adam") ? 2 : s.optimizer().toLowerCase(Locale.ROOT).startsWith("momentum") ? 1 : 0;
+        MemoryBudget.require(shape, MemoryBudget.trainingBytes(shape, slots, shards, sampler.steps(), s.batch()), "the model");
         LanguageModel m = resumed != null ? resumed.model() : newModel(s, c.vocabulary().size(), gemm);
         if (shards > 1) m = shard(m, gemm);
         Optimizer opt = Optimizer.parse(s.optimizer(), s.weightDecay(), m.parameters().size());
@@ -276,8 +335,6 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
 
-        Path dir = checkpoint != null ? checkpoint
-                : Path.of("runs", safe(c.name().replaceFirst("\\.txt$", "")) + "-" + s.model() + "-h" + s.hidden());
         Path logFile = log != null ? log : dir.resolve("metrics.jsonl");
         Path plotFile = plot != null ? plot : dir.resolve("curve.png");
         String unit = tokenizer == Tokenizer.CHAR ? "char" : "word";
@@ -298,12 +355,17 @@ final class TrainCommand implements Callable<Integer> {
         out.printf("checkpoints in %s, metrics in %s%n", dir, logFile);
         out.flush();
 
-        Checkpoint.Provenance provenance = new Checkpoint.Provenance(c.name(), c.sha256(), c.normalizer().id(), c.tokenizer().id(), c.length());
+        Checkpoint.Provenance provenance = new Checkpoint.Provenance(c.name(), c.sha256(), c.normalizer().id(), c.tokenizer().id(),
+                c.length(), c.vocabulary().sha256());
         Checkpoint.Info info = new Checkpoint.Info(RnnlabVersion.get(), s.model().equals("scratch") ? "scratch" : "rnn",
                 m.config(), provenance, JSON.valueToTree(s));
+        CheckpointSaver saver = new CheckpointSaver(dir, info, c.vocabulary(), saveEvery, saveMinutes,
+                validation != null && validation.length >= 2 ? CheckpointSaver.probeOf(validation, s.batch(), sampler.steps())
+                        : CheckpointSaver.probeOf(train, s.batch(), sampler.steps()));
+        // the saver's health check comes before the log line, so an epoch that diverged is neither saved nor logged
         trainer.addListener(new ConsoleProgress(out, Terminal.isInteractive(), unit))
-                .addListener(new JsonLinesLog(logFile))
-                .addListener(new CheckpointSaver(dir, info, c.vocabulary(), saveEvery, saveMinutes));
+                .addListener(saver)
+                .addListener(new JsonLinesLog(logFile));
         if (strategy instanceof AdaptiveTruncation adaptive) {
             trainer.addListener(new dev.rnnlab.train.TrainingListener() {
                 private int from;
@@ -323,7 +385,16 @@ final class TrainCommand implements Callable<Integer> {
         if (diagnostics) {
             trainer.addListener(new GradientDiagnostics(dir.resolve("diagnostics"), train, Math.min(8, s.batch()), probeSteps, s.clip()));
         }
-        List<EpochMetrics> history = trainer.run();
+        List<EpochMetrics> history;
+        try {
+            history = trainer.run();
+        } catch (TrainingDivergedException e) {
+            out.flush();
+            throw new RnnlabException(e.getMessage() + "; " + (saver.savedEpoch() > 0
+                    ? "the checkpoint in " + dir + " holds epoch " + saver.savedEpoch() + ", from before it diverged"
+                    : "no checkpoint was written") + (saver.bestEpoch() > 0 ? ", the best in " + dir.resolve(CheckpointSaver.BEST)
+                    + " epoch " + saver.bestEpoch() : ""));
+        }
 
         if (trainer.stoppedByTimeBudget()) {
             out.printf(Locale.ROOT, "stopped: the time budget of %s ran out during epoch %d%n", timeBudget, trainer.epochsDone());
@@ -332,6 +403,10 @@ final class TrainCommand implements Callable<Integer> {
         EpochMetrics last = history.getLast();
         out.printf(Locale.ROOT, "done: perplexity %.3f, %,.0f %ss/s on %s; checkpoint %s, curve %s%n", last.trainPerplexity(),
                 last.tokensPerSecond(), unit, gemm.description(), dir, plotFile);
+        if (saver.bestEpoch() > 0 || (resumed != null && last.hasValidation())) {
+            out.printf(Locale.ROOT, "best validation perplexity %.3f at epoch %d: %s%n", Math.exp(trainer.progress().bestValidation()),
+                    trainer.progress().bestEpoch(), dir.resolve(CheckpointSaver.BEST));
+        }
         if (loaded.hasKnownEntropyRate()) {
             out.printf(Locale.ROOT, "the limit: perplexity %.3f (entropy rate); the model is %.4f nats per token above it%n",
                     Math.exp(loaded.entropyRateNats()), last.trainLoss() - loaded.entropyRateNats());
@@ -350,6 +425,119 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Every option's value is checked before any work: no value a user can type means "unset". */
+    private void validateOptions() {
+        require(epochs == null || epochs >= 1, "--epochs must be >= 1, got " + epochs);
+        require(maxTokens == null || maxTokens >= 0, "--max-tokens must be >= 0 (0 = all tokens), got " + maxTokens);
+        require(minFreq >= 0, "--min-freq must be >= 0, got " + minFreq);
+        require(hidden >= 1, "--hidden must be >= 1, got " + hidden);
+        require(layers >= 1, "--layers must be >= 1, got " + layers);
+        require(embed >= 0, "--embed must be >= 0 (0 = one-hot), got " + embed);
+        require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
+        require(batch >= 1, "--batch must be >= 1, got " + batch);
+        require(steps >= 1, "--steps must be >= 1, got " + steps);
+        require(lr > 0 && Double.isFinite(lr), "--lr must be a finite number > 0, got " + lr);
+        require(clip >= 0 && Double.isFinite(clip), "--clip must be a finite number >= 0 (0 = no clipping), got " + clip);
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be a finite number >= 0, got " + weightDecay);
+        require(warmup >= 0 && Double.isFinite(warmup), "--warmup must be a finite number of epochs >= 0, got " + warmup);
+        require(patience >= 0, "--patience must be >= 0 (0 = never stop early), got " + patience);
+        require(shards >= 1, "--shards must be >= 1, got " + shards);
+        require(shards <= batch, "--shards " + shards + " is more than the batch of " + batch + " streams to split");
+        require(probeSteps >= 1, "--probe-steps must be >= 1, got " + probeSteps);
+        require(saveEvery >= 0, "--save-every must be >= 0 epochs (0 = only at the end), got " + saveEvery);
+        require(saveMinutes >= 0 && Double.isFinite(saveMinutes), "--save-minutes must be a finite number >= 0 (0 = not by time), got " + saveMinutes);
+        require(sampleLength >= 0, "--sample-length must be >= 0 (0 = no samples), got " + sampleLength);
+        if (timeBudget != null) parseDuration(timeBudget);
+        if (checkpoint != null && Files.isRegularFile(checkpoint)) {
+            throw new RnnlabException("--checkpoint '" + checkpoint + "' is a file, not a directory; choose another path");
+        }
+        if (resume != null && !Files.exists(resume) && !Files.exists(Path.of(resume + ".new")) && !Files.exists(Path.of(resume + ".prev"))) {
+            throw new RnnlabException("--resume '" + resume + "': no such checkpoint directory");
+        }
+        if (overwrite && resume != null) throw new RnnlabException("--overwrite starts a new run; it cannot go with --resume");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new RnnlabException(message);
+    }
+
+    /**
+     * The resume contract: the options of {@link #CHANGEABLE_ON_RESUME} are applied and printed; any of
+     * {@link #FIXED_ON_RESUME} given with a value other than the checkpoint's is an error listing each.
+     */
+    private TrainSettings applyResumeOptions(TrainSettings saved, PrintWriter out) {
+        var parsed = spec.commandLine().getParseResult();
+        ObjectNode given = JSON.valueToTree(settingsFromOptions());
+        ObjectNode was = JSON.valueToTree(saved);
+        List<String> differences = new java.util.ArrayList<>();
+        for (String option : FIXED_ON_RESUME) {
+            boolean matched = option.equals("--corpus") ? file != null || corpus != null : parsed.hasMatchedOption(option);
+            if (!matched) continue;
+            String field = fieldOf(option);
+            if (!sameSetting(field, given.get(field), was.get(field))) {
+                differences.add(option + " " + text(given.get(field)) + " (the checkpoint's: " + text(was.get(field)) + ")");
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new RnnlabException("--resume continues the run as it was; these options differ from the checkpoint's: "
+                    + String.join(", ", differences) + "; leave them out, or start a new run with another --checkpoint");
+        }
+        ObjectNode now = was.deepCopy();
+        List<String> changes = new java.util.ArrayList<>();
+        for (String option : CHANGEABLE_ON_RESUME) {
+            if (!parsed.hasMatchedOption(option)) continue;
+            String field = fieldOf(option);
+            if (!sameSetting(field, given.get(field), was.get(field))) {
+                changes.add(option + " " + text(given.get(field)) + " (was " + text(was.get(field)) + ")");
+                now.set(field, given.get(field));
+            }
+        }
+        if (!changes.isEmpty()) out.println("resume with " + String.join(", ", changes));
+        try {
+            return JSON.treeToValue(now, TrainSettings.class);
+        } catch (Exception e) {
+            throw new RnnlabException("cannot apply the resume options: " + e.getMessage());
+        }
+    }
+
+    private static String fieldOf(String option) {
+        String[] words = option.substring(2).split("-");
+        StringBuilder b = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) b.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+        return b.toString();
+    }
+
+    private static boolean sameSetting(String field, com.fasterxml.jackson.databind.JsonNode a, com.fasterxml.jackson.databind.JsonNode b) {
+        if (a == null || a.isNull() || b == null || b.isNull()) return (a == null || a.isNull()) == (b == null || b.isNull());
+        if (a.isNumber() && b.isNumber()) return a.asDouble() == b.asDouble();
+        if (field.equals("corpus")) {
+            if (a.asText().equals(b.asText())) return true;
+            try {
+                return Files.exists(Path.of(a.asText())) && Files.exists(Path.of(b.asText()))
+                        && Files.isSameFile(Path.of(a.asText()), Path.of(b.asText()));
+            } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+                return false;
+            }
+        }
+        return a.asText().equalsIgnoreCase(b.asText());
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode v) {
+        return v == null || v.isNull() ? "(default)" : v.asText();
+    }
+
+    private static boolean holdsCheckpoint(Path dir) {
+        for (String suffix : new String[] {"", ".new", ".prev"}) {
+            if (Files.isRegularFile(Path.of(dir + suffix).resolve("config.json"))) return true;
+        }
+        return false;
+    }
+
+    /** A directory name a person would choose: the corpus's name, the model and its width. */
+    private static String runName(Corpus c, TrainSettings s) {
+        return safe(c.name().replaceFirst("\\.txt$", "")) + "-" + s.model() + "-h" + s.hidden();
     }
 
     private TrainSettings settingsFromOptions() {
@@ -374,6 +562,20 @@ final class TrainCommand implements Callable<Integer> {
         throw new RnnlabException("--time-budget '" + text + "' is not a positive duration: use e.g. 90s, 10m or 1.5h");
     }
 
+    /** The shape {@link #newModel} builds, known before anything is allocated. */
+    static ModelConfig modelShape(TrainSettings s, int vocab) {
+        CellType cell = s.model().equals("scratch") ? CellType.RNN_TANH : cellOf(s.model());
+        return new ModelConfig(cell, vocab, s.embed(), s.hidden(), s.layers(), s.bidirectional(), s.dropout());
+    }
+
+    private static CellType cellOf(String model) {
+        try {
+            return CellType.parse(model);
+        } catch (IllegalArgumentException e) {
+            throw new RnnlabException("unknown --model '" + model + "': use scratch, rnn, rnn_relu, gru or lstm");
+        }
+    }
+
     static LanguageModel newModel(TrainSettings s, int vocab, Gemm gemm) {
         Rng initRng = new Rng(s.seed() ^ 0x5DEECE66DL);
         String init = s.init().toLowerCase(Locale.ROOT);
@@ -386,12 +588,7 @@ final class TrainCommand implements Callable<Integer> {
             r.initD2l(initRng);
             return r;
         }
-        CellType cell;
-        try {
-            cell = CellType.parse(s.model());
-        } catch (IllegalArgumentException e) {
-            throw new RnnlabException("unknown --model '" + s.model() + "': use scratch, rnn, rnn_relu, gru or lstm");
-        }
+        CellType cell = cellOf(s.model());
         RecurrentLanguageModel m = new RecurrentLanguageModel(
                 new ModelConfig(cell, vocab, s.embed(), s.hidden(), s.layers(), s.bidirectional(), s.dropout()), gemm);
         switch (init) {
@@ -452,42 +649,5 @@ final class TrainCommand implements Callable<Integer> {
 
     private static String safe(String name) {
         return name.replaceAll("[^A-Za-z0-9._-]+", "_");
-    }
-
-    /** Saves every N epochs, every M minutes, and at the end; never after a diverged step (the exception stops the run first). */
-    static final class CheckpointSaver implements TrainingListener {
-        private final Path dir;
-        private final Checkpoint.Info info;
-        private final dev.rnnlab.text.Vocabulary vocab;
-        private final int everyEpochs;
-        private final double everyMinutes;
-        private long lastSave = System.nanoTime();
-        private int savedAt = -1;
-
-        CheckpointSaver(Path dir, Checkpoint.Info info, dev.rnnlab.text.Vocabulary vocab, int everyEpochs, double everyMinutes) {
-            this.dir = dir;
-            this.info = info;
-            this.vocab = vocab;
-            this.everyEpochs = everyEpochs;
-            this.everyMinutes = everyMinutes;
-        }
-
-        @Override
-        public void epochEnded(EpochMetrics m, Trainer t) {
-            boolean due = (everyEpochs > 0 && m.epoch() % everyEpochs == 0)
-                    || (everyMinutes > 0 && (System.nanoTime() - lastSave) / 60e9 >= everyMinutes);
-            if (due) save(t);
-        }
-
-        @Override
-        public void trainingEnded(Trainer t) {
-            if (savedAt != t.epochsDone()) save(t);
-        }
-
-        private void save(Trainer t) {
-            Checkpoint.write(dir, info, t.model(), vocab, t.optimizer().state(), t.optimizer().steps(), t.progress());
-            lastSave = System.nanoTime();
-            savedAt = t.epochsDone();
-        }
     }
 }

@@ -45,7 +45,7 @@ public final class SafeTensors {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
-            metadata.forEach(meta::put);
+            new java.util.TreeMap<>(metadata).forEach(meta::put);  // sorted, so the same checkpoint is the same bytes
         }
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {

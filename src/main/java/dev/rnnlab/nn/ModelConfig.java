@@ -26,6 +26,51 @@ public record ModelConfig(CellType cell, int vocab, int embed, int hidden, int l
         return bidirectional ? 2 : 1;
     }
 
+    /**
+     * How many parameters the engine's model of this shape has, in 64-bit arithmetic (a shape whose count
+     * overflows a long is refused): per layer and direction G*H*(I + H) weights and 2*G*H biases (PyTorch's
+     * layout), the embedding V*E, and the output layer D*H*V + V.
+     */
+    public long parameterCount() {
+        try {
+            long g = cell.gates, h = hidden, count = 0;
+            for (int l = 0; l < layers; l++) {
+                long perDirection = Math.addExact(Math.multiplyExact(g * h, Math.addExact(inputSize(l), h)), 2 * g * h);
+                count = Math.addExact(count, Math.multiplyExact(perDirection, directions()));
+            }
+            count = Math.addExact(count, Math.multiplyExact((long) vocab, embed));
+            return Math.addExact(count, Math.addExact(Math.multiplyExact((long) directions() * hidden, vocab), vocab));
+        } catch (ArithmeticException e) {
+            throw new RnnlabException("a model of " + layers + " layers x " + hidden + " hidden units over " + vocab
+                    + " tokens has more parameters than can be counted; choose a smaller --hidden or --layers");
+        }
+    }
+
+    /**
+     * Bytes of activations a forward over {@code steps} x {@code batch} caches for its backward: per layer
+     * and direction the states, the gate activations and their gradient (LSTM: c_t and tanh(c_t) too; GRU:
+     * the recurrent side and its gradient), the layer's output and input gradient, dropout masks, and at the
+     * top the embedding, the logits and their gradient. The one formula for this, so the BPTT strategies'
+     * memory bounds and the memory check agree.
+     */
+    public long activationBytes(int steps, int batch) {
+        long rows = (long) steps * batch, floats = 0;
+        long h = hidden, g = cell.gates, d = directions();
+        for (int l = 0; l < layers; l++) {
+            long perCell = h + 2L * g * h;
+            if (cell == CellType.LSTM) perCell += 2L * h;
+            if (cell == CellType.GRU) perCell += 2L * g * h;
+            floats += d * perCell + d * h + inputSize(l);
+            if (l < layers - 1 && dropout > 0) floats += 2L * d * h;
+        }
+        floats += embed + 2L * vocab + d * h;
+        try {
+            return Math.multiplyExact(Math.multiplyExact(4L, rows), floats);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** Width of the features a layer's input has: the vocabulary (one-hot), the embedding, or D*H. */
     int inputSize(int layer) {
         return layer > 0 ? directions() * hidden : (embed > 0 ? embed : vocab);

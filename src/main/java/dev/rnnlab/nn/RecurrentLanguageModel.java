@@ -212,17 +212,7 @@ public final class RecurrentLanguageModel implements LanguageModel {
 
     @Override
     public long activationBytes(int steps, int batch) {
-        long rows = (long) steps * batch, floats = 0;
-        int h = config.hidden(), g = config.cell().gates, d = config.directions();
-        for (int l = 0; l < config.layers(); l++) {
-            long perCell = h + 2L * g * h;                       // states, gate activations, their gradient
-            if (config.cell() == CellType.LSTM) perCell += 2L * h;  // c_t and tanh(c_t)
-            if (config.cell() == CellType.GRU) perCell += 2L * g * h;  // recurrent side and its gradient
-            floats += d * perCell + (long) d * h + config.inputSize(l);  // + layer output and input gradient
-            if (l < config.layers() - 1 && config.dropout() > 0) floats += 2L * d * h;
-        }
-        floats += config.embed() + 2L * config.vocab() + (long) d * h;  // embedding, logits and their gradient, dY
-        return 4 * rows * floats;
+        return config.activationBytes(steps, batch);
     }
 
     /** Logits of the last forward, [T*B][V] row-major (valid until the next forward). */

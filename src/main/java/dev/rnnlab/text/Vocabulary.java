@@ -5,13 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rnnlab.RnnlabException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,6 +146,27 @@ public final class Vocabulary {
         List<String> out = new ArrayList<>(indices.length);
         for (int i : indices) out.add(tokenOf(i));
         return out;
+    }
+
+    /**
+     * The vocabulary's identity: sha256 over its tokens in index order (each as its UTF-8 length and bytes)
+     * and its reserved count. Counts are left out: two vocabularies with the same checksum map every token to
+     * the same index, which is all a model's weights depend on. Checkpoints record it and readers verify it.
+     */
+    public String sha256() {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            ByteBuffer len = ByteBuffer.allocate(4);
+            for (String t : tokens) {
+                byte[] b = t.getBytes(StandardCharsets.UTF_8);
+                d.update(len.clear().putInt(b.length).array());
+                d.update(b);
+            }
+            d.update(len.clear().putInt(reservedCount).array());
+            return HexFormat.of().formatHex(d.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** The JSON file form: format tag and version, tokens in index order, counts, reserved count. */

@@ -8,12 +8,20 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Appends one JSON object per epoch with every metric to a file (JSON lines), flushed each epoch. */
+/**
+ * Appends one JSON object per epoch with every metric to a file (JSON lines), flushed each epoch. A run
+ * resumed from a checkpoint replays the epochs after it; before the first of them is written, the lines
+ * of those epochs from the run that was cut off are dropped, so each epoch appears once.
+ */
 public final class JsonLinesLog implements TrainingListener {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
+    private boolean staleLinesDropped;
 
     public JsonLinesLog(Path file) {
         this.file = file;
@@ -21,6 +29,10 @@ public final class JsonLinesLog implements TrainingListener {
 
     @Override
     public void epochEnded(EpochMetrics m, Trainer trainer) {
+        if (!staleLinesDropped) {
+            dropLinesFrom(m.epoch());
+            staleLinesDropped = true;
+        }
         ObjectNode o = JSON.createObjectNode();
         o.put("epoch", m.epoch()).put("epochs", m.epochs()).put("train_loss", m.trainLoss())
                 .put("train_perplexity", m.trainPerplexity()).put("train_bits_per_token", m.bitsPerToken())
@@ -40,7 +52,29 @@ public final class JsonLinesLog implements TrainingListener {
                 w.newLine();
             }
         } catch (IOException e) {
-            throw new RnnlabException("cannot append to log '" + file + "': " + e.getMessage());
+            throw new RnnlabException("cannot append to log '" + file + "': " + dev.rnnlab.io.IoErrors.describe(e));
+        }
+    }
+
+    /** Rewrites the log without the lines of epochs {@code epoch} and later (a no-op when it has none). */
+    private void dropLinesFrom(int epoch) {
+        if (!Files.isRegularFile(file)) return;
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> kept = new ArrayList<>();
+            for (String line : lines) {
+                try {
+                    if (JSON.readTree(line).path("epoch").asInt(Integer.MAX_VALUE) < epoch) kept.add(line);
+                } catch (IOException garbled) {
+                    // a line cut off by a kill: dropped
+                }
+            }
+            if (kept.size() == lines.size()) return;
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, kept, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new RnnlabException("cannot rewrite log '" + file + "': " + dev.rnnlab.io.IoErrors.describe(e));
         }
     }
 }

@@ -27,6 +27,7 @@ public final class Trainer {
     private final BpttStrategy strategy;
     private final GlobalNormClipper clipper;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private DivergencePolicy divergence = DivergencePolicy.DEFAULT;
     private Rng rng;
 
     // progress, all of it saved in checkpoints
@@ -47,6 +48,16 @@ public final class Trainer {
         this.strategy = strategy;
         this.clipper = new GlobalNormClipper(config.clip());
         this.rng = new Rng(config.seed());
+    }
+
+    /** When the run counts as diverged and stops ({@link DivergencePolicy#DEFAULT} unless set). */
+    public Trainer divergencePolicy(DivergencePolicy policy) {
+        this.divergence = java.util.Objects.requireNonNull(policy);
+        return this;
+    }
+
+    public DivergencePolicy divergencePolicy() {
+        return divergence;
     }
 
     public Trainer addListener(TrainingListener listener) {
@@ -89,9 +100,10 @@ public final class Trainer {
             lr = config.schedule().rate(config.learningRate(), epochIndex + (double) batches / epoch.batches(), config.epochs());
             params.zeroGrads();
             double loss = strategy.computeGradients(model, batch, state, rng);
-            if (!Double.isFinite(loss)) throw diverged("loss", loss, epochIndex, batches);
+            String problem = divergence.problemWith(loss, model.config().vocab());
+            if (problem != null) throw diverged(problem, epochIndex, batches);
             double norm = clipper.clip(params.grads());
-            if (!Double.isFinite(norm)) throw diverged("gradient norm", norm, epochIndex, batches);
+            if (!Double.isFinite(norm)) throw diverged("the gradient norm became " + norm, epochIndex, batches);
             if (clipper.clips(norm)) clipped++;
             optimizer.step(params, lr);
             int n = batch.steps() * batch.batchSize();
@@ -107,10 +119,13 @@ public final class Trainer {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        String weights = nonFiniteWeight(params);
+        if (weights != null) throw diverged("the weights became " + weights + " after the last update", epochIndex, batches - 1);
         double valLoss = Double.NaN;
         if (validation != null) {
             valLoss = Evaluator.evaluate(model, validation, sampler.batchSize(), sampler.steps()).meanLoss();
-            if (!Double.isFinite(valLoss)) throw diverged("validation loss", valLoss, epochIndex, batches);
+            String valProblem = divergence.problemWith(valLoss, model.config().vocab());
+            if (valProblem != null) throw diverged("on the validation text " + valProblem, epochIndex, batches - 1);
             if (valLoss < bestValidation) {
                 bestValidation = valLoss;
                 bestEpoch = epochIndex + 1;
@@ -133,10 +148,23 @@ public final class Trainer {
         return config.timeBudgetSeconds() > 0 && seconds >= config.timeBudgetSeconds();
     }
 
-    private TrainingDivergedException diverged(String what, double value, int epoch, int batch) {
-        return new TrainingDivergedException(String.format(Locale.ROOT,
-                "%s became %s at epoch %d, batch %d: lower the learning rate (--lr) or clip harder (--clip);"
-                        + " nothing from this epoch was saved", what, value, epoch + 1, batch + 1));
+    private TrainingDivergedException diverged(String what, int epoch, int batch) {
+        return new TrainingDivergedException(epoch + 1, String.format(Locale.ROOT,
+                "training diverged at epoch %d, batch %d: %s; lower the learning rate (--lr) or clip the gradient (--clip 1)",
+                epoch + 1, batch + 1, what));
+    }
+
+    /** "NaN in rnn.weight_hh_l0" for the first parameter that is not finite, or null. */
+    static String nonFiniteWeight(Parameters params) {
+        float[] v = params.values();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                for (Parameters.Tensor t : params.tensors()) {
+                    if (i >= t.offset() && i < t.offset() + t.size()) return (Float.isNaN(v[i]) ? "NaN" : "infinite") + " in " + t.name();
+                }
+            }
+        }
+        return null;
     }
 
     public LanguageModel model() {

@@ -2,9 +2,20 @@ package dev.rnnlab.train;
 
 import dev.rnnlab.RnnlabException;
 
-/** The loss or the gradient became NaN or infinite; the run stops before anything is saved. */
+/**
+ * The run diverged ({@link DivergencePolicy}): the loss or the gradient became NaN or infinite, the loss
+ * exploded, or the weights stopped being finite. The run stops before anything of the epoch is saved.
+ */
 public final class TrainingDivergedException extends RnnlabException {
-    public TrainingDivergedException(String message) {
+    private final int epoch;
+
+    public TrainingDivergedException(int epoch, String message) {
         super(message);
+        this.epoch = epoch;
+    }
+
+    /** The epoch (1-based) in which the run diverged. */
+    public int epoch() {
+        return epoch;
     }
 }

@@ -37,7 +37,7 @@ class CheckpointTest {
     }
 
     static Checkpoint.Info info(ModelConfig c) {
-        return new Checkpoint.Info("test", "rnn", c, new Checkpoint.Provenance("t.txt", "ab", "raw", "char", 10),
+        return new Checkpoint.Info("test", "rnn", c, new Checkpoint.Provenance("t.txt", "ab", "raw", "char", 10, null),
                 new ObjectMapper().createObjectNode().put("seed", 1));
     }
 
