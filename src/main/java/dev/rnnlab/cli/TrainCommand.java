@@ -476,6 +476,7 @@ final class TrainCommand implements Callable<Integer> {
             boolean matched = option.equals("--corpus") ? file != null || corpus != null : parsed.hasMatchedOption(option);
             if (!matched) continue;
             String field = fieldOf(option);
+            if (field.equals("corpus") && movedCorpus(was.get(field))) continue;  // the sha256 check below still applies
             if (!sameSetting(field, given.get(field), was.get(field))) {
                 differences.add(option + " " + text(given.get(field)) + " (the checkpoint's: " + text(was.get(field)) + ")");
             }
@@ -485,6 +486,7 @@ final class TrainCommand implements Callable<Integer> {
                     + String.join(", ", differences) + "; leave them out, or start a new run with another --checkpoint");
         }
         ObjectNode now = was.deepCopy();
+        if ((file != null || corpus != null) && movedCorpus(was.get("corpus"))) now.set("corpus", given.get("corpus"));
         List<String> changes = new java.util.ArrayList<>();
         for (String option : CHANGEABLE_ON_RESUME) {
             if (!parsed.hasMatchedOption(option)) continue;
@@ -499,6 +501,16 @@ final class TrainCommand implements Callable<Integer> {
             return JSON.treeToValue(now, TrainSettings.class);
         } catch (Exception e) {
             throw new RnnlabException("cannot apply the resume options: " + e.getMessage());
+        }
+    }
+
+    /** The checkpoint's corpus was a file that is no longer there: a copy given now is checked by its sha256. */
+    private static boolean movedCorpus(com.fasterxml.jackson.databind.JsonNode stored) {
+        if (stored == null || stored.isNull() || Dataset.isNamed(stored.asText())) return false;
+        try {
+            return !Files.exists(Path.of(stored.asText()));
+        } catch (java.nio.file.InvalidPathException e) {
+            return true;
         }
     }
 

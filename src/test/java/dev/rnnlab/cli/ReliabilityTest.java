@@ -262,6 +262,30 @@ class ReliabilityTest {
                 .isEqualTo(12);
     }
 
+    @Test
+    void aCheckpointWrittenByTheReleaseBeforeTheseChecksStillLoads() throws Exception {
+        // written by rnnlab at abc23fb: no vocabulary checksum, the history inside state.json
+        Path old = Path.of("src/test/resources/checkpoints/abc23fb-lstm-h8"), corpus = Path.of("src/test/resources/checkpoints/tm3k.txt");
+        dev.rnnlab.io.Checkpoint.Loaded c = dev.rnnlab.io.Checkpoint.read(old, dev.rnnlab.tensor.Gemm.create(
+                dev.rnnlab.tensor.Gemm.Backend.JAVA, 1, false));
+        assertThat(c.info().provenance().vocabularySha256()).isNull();
+        assertThat(c.progress().history()).hasSize(2);
+        assertThat(c.resumable()).isTrue();
+        CliRun e = CliRun.of("eval", "--checkpoint", old.toString(), corpus.toString(), "--backend", "java");
+        ok(e);
+        assertThat(e.out()).contains("perplexity 1");  // ~15.9 on its validation text in that release's own run
+        ok(CliRun.of("generate", "--checkpoint", old.toString(), "--prefix", "the", "-n", "5", "--backend", "java"));
+        // resuming it into a new directory (its corpus path was a temporary file, so the text is given again)
+        Path copy = dir.resolve("old");
+        CliRun r = CliRun.of("train", "--resume", old.toString(), "--checkpoint", copy.toString(), "--epochs", "3",
+                "--corpus", corpus.toString(), "--backend", "java", "--sample-length", "0");
+        ok(r);
+        assertThat(r.out()).contains("resuming " + old + " after epoch 2 of 3").contains("epoch 3/3");
+        assertThat(Files.readString(old.resolve("state.json"))).contains("\"history\"");  // the original is untouched
+        expectError(CliRun.of("train", "--resume", old.toString(), "--checkpoint", dir.resolve("x").toString(), "--epochs", "3",
+                "--corpus", text.toString(), "--backend", "java"), "the corpus has changed since the checkpoint");
+    }
+
     static List<String> filesOf(Path p) throws IOException {
         try (Stream<Path> s = Files.walk(p)) {
             return s.map(x -> p.relativize(x).toString()).sorted().toList();
