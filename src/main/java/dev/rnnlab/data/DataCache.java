@@ -1,6 +1,7 @@
 package dev.rnnlab.data;
 
 import dev.rnnlab.RnnlabException;
+import dev.rnnlab.io.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -78,7 +79,7 @@ public final class DataCache {
             for (int n; (n = in.read(buf)) > 0; ) digest.update(buf, 0, n);
             actual = HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
-            throw new RnnlabException("cannot read cached corpus '" + file + "': " + e.getMessage());
+            throw new RnnlabException("cannot read cached corpus '" + file + "': " + IoErrors.describe(e));
         }
         if (!actual.equals(dataset.sha256())) {
             throw new RnnlabException("cached corpus '" + file + "' has sha256 " + actual + ", expected "
@@ -104,14 +105,14 @@ public final class DataCache {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new RnnlabException("cannot create corpus cache directory '" + dir + "': " + e.getMessage()
+            throw new RnnlabException("cannot create corpus cache directory '" + dir + "': " + IoErrors.describeWrite(dir, e)
                     + "; choose another with --data-dir or " + ENV);
         }
         Path part;
         try {
             part = Files.createTempFile(dir, dataset.fileName() + ".", ".part");
         } catch (IOException e) {
-            throw new RnnlabException("cannot write to corpus cache directory '" + dir + "': " + e.getMessage()
+            throw new RnnlabException("cannot write to corpus cache directory '" + dir + "': " + IoErrors.describe(e)
                     + "; choose another with --data-dir or " + ENV);
         }
         boolean done = false;
@@ -122,7 +123,7 @@ public final class DataCache {
                 response = client.send(HttpRequest.newBuilder(dataset.url()).GET().build(),
                         HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
-                throw unavailable(dataset, "no network? " + e.getClass().getSimpleName(), e);
+                throw unavailable(dataset, "no network? " + IoErrors.describe(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw unavailable(dataset, "interrupted", e);
@@ -144,7 +145,7 @@ public final class DataCache {
                     }
                 }
             } catch (IOException e) {
-                throw unavailable(dataset, "connection lost: " + e.getMessage(), e);
+                throw unavailable(dataset, "connection lost: " + IoErrors.describe(e), e);
             }
             String actual = HexFormat.of().formatHex(digest.digest());
             if (!actual.equals(dataset.sha256())) {
@@ -161,7 +162,7 @@ public final class DataCache {
             return target;
         } catch (IOException e) {
             throw new RnnlabException("cannot save corpus '" + dataset.name() + "' to '" + target + "': "
-                    + e.getMessage());
+                    + IoErrors.describe(e));
         } finally {
             if (!done) {
                 try {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.Rng;
+import dev.rnnlab.io.IoErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ public record SyntheticCorpus(SyntheticSource source, long seed, String text) {
             Files.writeString(file, text, StandardCharsets.UTF_8);
             JSON.writeValue(sidecar.toFile(), description());
         } catch (IOException e) {
-            throw new RnnlabException("cannot write synthetic corpus '" + file + "': " + e.getMessage());
+            throw new RnnlabException("cannot write synthetic corpus '" + file + "': " + IoErrors.describeWrite(file, e));
         }
         return sidecar;
     }

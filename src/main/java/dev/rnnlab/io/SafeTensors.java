@@ -107,7 +107,7 @@ public final class SafeTensors {
         } catch (NoSuchFileException e) {
             throw new RnnlabException("cannot read '" + file + "': no such file");
         } catch (IOException e) {
-            throw new RnnlabException("cannot read '" + file + "': " + e.getMessage());
+            throw new RnnlabException("cannot read '" + file + "': " + IoErrors.describe(e));
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rnnlab.RnnlabException;
+import dev.rnnlab.io.IoErrors;
 import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.text.Vocabulary;
@@ -137,7 +138,7 @@ public record ArpaFile(BackoffModel model, Tokenizer tokenizer, Normalizer norma
             } catch (IOException ignored) {
                 // the write error below is the one to report
             }
-            throw new RnnlabException("cannot write ARPA model '" + arpa + "': " + e.getMessage());
+            throw new RnnlabException("cannot write ARPA model '" + arpa + "': " + IoErrors.describeWrite(arpa, e));
         }
     }
 
@@ -169,7 +170,7 @@ public record ArpaFile(BackoffModel model, Tokenizer tokenizer, Normalizer norma
         } catch (CharacterCodingException e) {
             throw problem(arpa, "not valid UTF-8 text");
         } catch (IOException e) {
-            throw problem(arpa, Files.isDirectory(arpa) ? "it is a directory" : e.getMessage());
+            throw problem(arpa, Files.isDirectory(arpa) ? "it is a directory" : IoErrors.describe(e));
         }
     }
 
@@ -194,7 +195,7 @@ public record ArpaFile(BackoffModel model, Tokenizer tokenizer, Normalizer norma
         } catch (JacksonException e) {
             throw new RnnlabException("cannot read sidecar '" + side + "': not JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
-            throw new RnnlabException("cannot read sidecar '" + side + "': " + e.getMessage());
+            throw new RnnlabException("cannot read sidecar '" + side + "': " + IoErrors.describe(e));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.rnnlab.plot;
 
 import dev.rnnlab.RnnlabException;
+import dev.rnnlab.io.IoErrors;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ final class ChartFiles {
                 BitmapEncoder.saveBitmap(chart, out.toString(), BitmapEncoder.BitmapFormat.PNG);
             }
         } catch (IOException e) {
-            throw new RnnlabException("cannot write plot '" + out + "': " + e.getMessage());
+            throw new RnnlabException("cannot write plot '" + out + "': " + IoErrors.describeWrite(out, e));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.rnnlab.plot;
 
+import dev.rnnlab.io.IoErrors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class HeatmapChart {
                 org.knowm.xchart.BitmapEncoder.saveBitmap(chart, out.toString(), org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
             }
         } catch (java.io.IOException e) {
-            throw new dev.rnnlab.RnnlabException("cannot write plot '" + out + "': " + e.getMessage());
+            throw new dev.rnnlab.RnnlabException("cannot write plot '" + out + "': " + IoErrors.describeWrite(out, e));
         }
     }
 }

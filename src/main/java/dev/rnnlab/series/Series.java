@@ -2,6 +2,7 @@ package dev.rnnlab.series;
 
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.Rng;
+import dev.rnnlab.io.IoErrors;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ public record Series(String name, double[] values) {
         } catch (CharacterCodingException e) {
             throw problem(file, "not valid UTF-8 text");
         } catch (IOException e) {
-            throw problem(file, e.getMessage());
+            throw problem(file, IoErrors.describe(e));
         }
         int first = 0;
         while (first < lines.size() && lines.get(first).isBlank()) first++;

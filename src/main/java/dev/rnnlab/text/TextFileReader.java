@@ -1,6 +1,7 @@
 package dev.rnnlab.text;
 
 import dev.rnnlab.RnnlabException;
+import dev.rnnlab.io.IoErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -34,7 +35,7 @@ final class TextFileReader {
             if (size == 0) throw problem(path, "the file is empty");
             return size;
         } catch (IOException e) {
-            throw problem(path, describe(e));
+            throw problem(path, IoErrors.describe(e));
         }
     }
 
@@ -95,7 +96,7 @@ final class TextFileReader {
         } catch (NoSuchFileException e) {
             throw problem(path, "no such file");
         } catch (IOException e) {
-            throw problem(path, describe(e));
+            throw problem(path, IoErrors.describe(e));
         }
         sink.end();
     }
@@ -114,8 +115,4 @@ final class TextFileReader {
         return new RnnlabException("cannot read corpus '" + path + "': " + what);
     }
 
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : " " + m);
-    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rnnlab.RnnlabException;
+import dev.rnnlab.io.IoErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -178,7 +179,7 @@ public final class Vocabulary {
             JSON.writeValue(file.toFile(), new Json("rnnlab-vocabulary", FORMAT_VERSION, tokens, counts,
                     reservedCount));
         } catch (IOException e) {
-            throw new RnnlabException("cannot write vocabulary '" + file + "': " + e.getMessage());
+            throw new RnnlabException("cannot write vocabulary '" + file + "': " + IoErrors.describeWrite(file, e));
         }
     }
 
@@ -192,7 +193,7 @@ public final class Vocabulary {
         } catch (JacksonException e) {
             throw malformed(file, "not a vocabulary JSON file (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
-            throw malformed(file, e.getMessage());
+            throw malformed(file, IoErrors.describe(e));
         }
         if (j == null || !"rnnlab-vocabulary".equals(j.format())) {
             throw malformed(file, "\"format\" is not \"rnnlab-vocabulary\"");

@@ -6,6 +6,7 @@ import dev.rnnlab.Rng;
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.bptt.Spectra;
 import dev.rnnlab.data.Batch;
+import dev.rnnlab.io.IoErrors;
 import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.Parameters;
@@ -133,7 +134,7 @@ public final class GradientDiagnostics implements TrainingListener {
                 w.newLine();
             }
         } catch (IOException e) {
-            throw new RnnlabException("cannot write diagnostics in '" + dir + "': " + e.getMessage());
+            throw new RnnlabException("cannot write diagnostics in '" + dir + "': " + IoErrors.describeWrite(dir.resolve("diagnostics.jsonl"), e));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.rnnlab.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rnnlab.RnnlabException;
+import dev.rnnlab.io.IoErrors;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ public final class JsonLinesLog implements TrainingListener {
                 w.newLine();
             }
         } catch (IOException e) {
-            throw new RnnlabException("cannot append to log '" + file + "': " + dev.rnnlab.io.IoErrors.describe(e));
+            throw new RnnlabException("cannot append to log '" + file + "': " + IoErrors.describeWrite(file, e));
         }
     }
 
@@ -74,7 +75,7 @@ public final class JsonLinesLog implements TrainingListener {
             Files.write(tmp, kept, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new RnnlabException("cannot rewrite log '" + file + "': " + dev.rnnlab.io.IoErrors.describe(e));
+            throw new RnnlabException("cannot rewrite log '" + file + "': " + IoErrors.describe(e));
         }
     }
 }

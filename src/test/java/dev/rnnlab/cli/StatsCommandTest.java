@@ -76,6 +76,10 @@ class StatsCommandTest {
         assertThat(tokens.exitCode()).isEqualTo(2);
         assertThat(tokens.err()).isEqualTo("rnnlab: unknown tokenization 'bytes': use char or word" + System.lineSeparator());
         assertThat(CliRun.of("stats", text.toString(), "--plot", dir.resolve("z.gif").toString()).exitCode()).isEqualTo(2);
+        CliRun underAFile = CliRun.of("stats", text.toString(), "--plot", text.resolve("z.png").toString());
+        assertThat(underAFile.exitCode()).isEqualTo(2);
+        assertThat(underAFile.err()).isEqualTo("rnnlab: cannot write plot '" + text.resolve("z.png") + "': '" + text
+                + "' is not a directory" + System.lineSeparator());
         assertThat(CliRun.of("stats", "--corpus", "wikitext").err()).isEqualTo(
                 "rnnlab: --corpus 'wikitext' is neither a named corpus (timemachine, tinyshakespeare) nor a file"
                         + System.lineSeparator());

@@ -63,4 +63,18 @@ class SynthCommandTest {
         assertThat(run.err()).isEqualTo("rnnlab: Markov alphabet must have 2 to 63 symbols, got 1" + System.lineSeparator());
         assertThat(CliRun.of("synth", "recall", "--gap", "5").exitCode()).isEqualTo(2); // -o is required
     }
+
+    @Test
+    void anOutputInAMissingDirectoryOrUnderAFileSaysSoInOneLine() throws Exception {
+        Path missing = dir.resolve("missing_dir");
+        CliRun run = CliRun.of("synth", "markov", "--length", "100", "-o", missing.resolve("x.txt").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("rnnlab: cannot write synthetic corpus '" + missing.resolve("x.txt")
+                + "': directory '" + missing + "' does not exist" + System.lineSeparator());
+        Path aFile = Files.writeString(dir.resolve("notes.txt"), "hi");
+        CliRun under = CliRun.of("synth", "recall", "--length", "100", "-o", aFile.resolve("x.txt").toString());
+        assertThat(under.exitCode()).isEqualTo(2);
+        assertThat(under.err()).isEqualTo("rnnlab: cannot write synthetic corpus '" + aFile.resolve("x.txt")
+                + "': '" + aFile + "' is not a directory" + System.lineSeparator());
+    }
 }

@@ -111,7 +111,7 @@ class DataCacheTest {
         DataCache cache = new DataCache(dir, false);
         assertThatThrownBy(() -> cache.fetch(d)).isInstanceOf(CorpusUnavailableException.class)
                 .hasMessage("corpus 'tiny' is not cached in " + dir + " and could not be downloaded from " + d.url()
-                        + " (no network? ConnectException): put tiny.txt there, set RNNLAB_DATA or --data-dir to a "
+                        + " (no network? cannot connect): put tiny.txt there, set RNNLAB_DATA or --data-dir to a "
                         + "directory holding it, or pass FILE");
         try (var listing = Files.list(dir)) {
             assertThat(listing.toList()).isEmpty();
