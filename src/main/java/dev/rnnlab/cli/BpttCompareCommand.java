@@ -11,6 +11,7 @@ import dev.rnnlab.data.Dataset;
 import dev.rnnlab.data.SequenceSampler;
 import dev.rnnlab.data.SequentialPartitioner;
 import dev.rnnlab.data.WholeStreamSampler;
+import dev.rnnlab.io.IoErrors;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.RecurrentState;
 import dev.rnnlab.plot.TrainingCurveChart;
@@ -122,9 +123,16 @@ final class BpttCompareCommand implements Callable<Integer> {
     record Row(String strategy, List<EpochMetrics> history, long activationBytes, List<Map<String, Double>> gradients) {}
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter o = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (epochs < 1 || samples < 1 || probeSteps < 2) throw new RnnlabException("--epochs, --samples must be >= 1 and --probe-steps >= 2");
+        // before the training, which can take minutes: an unusable --out fails now
+        Path json = out.resolve("compare.json");
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new RnnlabException("cannot create output directory '" + out + "': " + IoErrors.describeWrite(out, e));
+        }
         Gemm gemm = engine.gemm();
         long maxBytes = FullBptt.parseBytes(maxMemory);
         List<BpttStrategy> parsed = new ArrayList<>();
@@ -175,8 +183,11 @@ final class BpttCompareCommand implements Callable<Integer> {
             withGradients.add(new Row(r.strategy(), r.history(), r.activationBytes(), perSnapshot));
         }
         report(o, withGradients, snapshots.size());
-        Files.createDirectories(out);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("compare.json").toFile(), withGradients);
+        try {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), withGradients);
+        } catch (IOException e) {
+            throw new RnnlabException("cannot write '" + json + "': " + IoErrors.describeWrite(json, e));
+        }
         List<TrainingCurveChart.Curve> byEpoch = new ArrayList<>(), bySeconds = new ArrayList<>();
         for (Row r : withGradients) {
             int n = r.history().size();
@@ -195,7 +206,7 @@ final class BpttCompareCommand implements Callable<Integer> {
         String title = "BPTT strategies: " + c.name() + ", " + model + "-" + hidden;
         TrainingCurveChart.write(out.resolve("perplexity-epochs.png"), title, "epoch", byEpoch);
         TrainingCurveChart.write(out.resolve("perplexity-seconds.png"), title, "seconds", bySeconds);
-        o.println("wrote " + out.resolve("compare.json") + ", perplexity-epochs.png, perplexity-seconds.png");
+        o.println("wrote " + json + ", perplexity-epochs.png, perplexity-seconds.png");
         o.flush();
         return 0;
     }

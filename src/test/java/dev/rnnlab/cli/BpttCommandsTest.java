@@ -31,6 +31,18 @@ class BpttCommandsTest {
     }
 
     @Test
+    void compareWithAnUnusableOutputDirectoryFailsInOneLineBeforeTraining() throws Exception {
+        Path text = Files.writeString(dir.resolve("m.txt"), SyntheticCorpus.markov(1, 5, 0.3, 2000, 2).text());
+        Path out = text.resolve("cmp");
+        CliRun r = CliRun.of("bptt", "compare", text.toString(), "--hidden", "4", "--batch", "2", "--steps", "5",
+                "--epochs", "1", "--strategies", "perbatch", "--probe-steps", "5", "--out", out.toString(), "--backend", "java");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("rnnlab: cannot create output directory '" + out + "': '" + text + "' is not a directory"
+                + System.lineSeparator());
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
     void spectralDemoShowsVanishingHoldingAndExploding() {
         Path plot = dir.resolve("s.png");
         CliRun r = CliRun.of("diagnose", "spectral", "--hidden", "16", "--distance", "40", "--plot", plot.toString());
