@@ -72,6 +72,9 @@ class CorpusTest {
         Files.write(file, concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, "ab".getBytes(StandardCharsets.UTF_8)));
         assertThat(Corpus.load(file, Normalizer.RAW, Tokenizer.CHAR).vocabulary().tokens())
                 .containsExactly("<unk>", "a", "b");
+        Path onlyTheMark = Files.write(dir.resolve("mark.txt"), new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        assertThatThrownBy(() -> Corpus.load(onlyTheMark, Normalizer.RAW, Tokenizer.CHAR))
+                .hasMessage("cannot read corpus '" + onlyTheMark + "': no tokens after raw normalization");
     }
 
     @Test
@@ -135,6 +138,35 @@ class CorpusTest {
         Path truncated = Files.write(dir.resolve("cut.txt"), new byte[] {'a', 'b', (byte) 0xE2, (byte) 0x82});
         assertThatThrownBy(() -> Corpus.load(truncated, Normalizer.RAW, Tokenizer.CHAR))
                 .hasMessage("cannot read corpus '" + truncated + "': not valid UTF-8 at byte 2");
+    }
+
+    @Test
+    void utf16AndUtf32AreNamedWithTheCommandThatConvertsThemNotCalledBinary() throws Exception {
+        String text = "the time machine\n";
+        byte[] le = text.getBytes(StandardCharsets.UTF_16LE), be = text.getBytes(StandardCharsets.UTF_16BE);
+        byte[] markLe = {(byte) 0xFF, (byte) 0xFE}, markBe = {(byte) 0xFE, (byte) 0xFF};
+        Object[][] cases = {
+            {"le-bom.txt", concat(markLe, le), "it is UTF-16 LE text (it starts with the byte-order mark FF FE)", "UTF-16"},
+            {"be-bom.txt", concat(markBe, be), "it is UTF-16 BE text (it starts with the byte-order mark FE FF)", "UTF-16"},
+            {"le.txt", le, "it looks like UTF-16 LE text (a NUL in every other byte)", "UTF-16LE"},
+            {"be.txt", be, "it looks like UTF-16 BE text (a NUL in every other byte)", "UTF-16BE"},
+            {"bom-only.txt", markLe, "it is UTF-16 LE text (it starts with the byte-order mark FF FE)", "UTF-16"},
+            {"32.txt", concat(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 0}, text.getBytes("UTF-32LE")),
+                "it is UTF-32 LE text (it starts with the byte-order mark FF FE 00 00)", "UTF-32"},
+        };
+        for (Object[] c : cases) {
+            Path file = Files.write(dir.resolve((String) c[0]), (byte[]) c[1]);
+            assertThatThrownBy(() -> Corpus.load(file, Normalizer.RAW, Tokenizer.CHAR)).as((String) c[0])
+                    .hasMessage("cannot read corpus '" + file + "': " + c[2] + ", and rnnlab reads UTF-8: convert it with iconv -f "
+                            + c[3] + " -t UTF-8 " + file + " > " + file + ".utf8");
+        }
+        Path spaced = Files.write(dir.resolve("it's here.txt"), le);
+        assertThatThrownBy(() -> Corpus.load(spaced, Normalizer.RAW, Tokenizer.CHAR))
+                .hasMessageEndingWith(" -t UTF-8 '" + dir + "/it'\\''s here.txt' > '" + dir + "/it'\\''s here.txt.utf8'");
+        // one NUL between two letters is too little to call UTF-16
+        Path binary = Files.write(dir.resolve("b.bin"), new byte[] {'a', 0, 'b'});
+        assertThatThrownBy(() -> Corpus.load(binary, Normalizer.RAW, Tokenizer.CHAR))
+                .hasMessage("cannot read corpus '" + binary + "': binary file (NUL byte at byte 1); rnnlab reads UTF-8 text");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
