@@ -117,7 +117,6 @@ final class NgramCommand {
                     c.tokenizer().id(), c.normalizer().id());
 
             Split.Parts p = parts == null ? new Split.Parts(c.indices(), new int[0], new int[0]) : parts.apply(c.indices());
-            if (p.train().length == 0) throw new RnnlabException("the training part of split " + split + " is empty");
             TrainingText text = TrainingText.of(c.vocabulary(), p, minFreq);
             out.printf(Locale.ROOT, "training on %,d tokens, vocabulary %,d (with <unk>)%n", text.train().length,
                     text.vocabulary().size());

@@ -2,19 +2,27 @@ package dev.rnnlab.data;
 
 import dev.rnnlab.RnnlabException;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Contiguous train/validation/test fractions of a corpus, taken in order as char-rnn ({@code 0.95,0.05,0})
  * and nanoGPT ({@code 0.9,0.1}) do. Part boundaries are {@code floor(n * cumulative fraction)}, and when
- * the fractions sum to 1 the last non-empty part runs to the end.
+ * the fractions sum to 1 the last non-empty part runs to the end. The training part is never empty: a
+ * zero fraction is rejected, and so is a cut that leaves it fewer than {@link #MIN_TRAINING_TOKENS} tokens.
  */
 public record Split(double train, double validation, double test) {
     private static final double ROUNDING = 1e-9;
+    /** A token to read and the next one to predict: the least a model can train on. */
+    public static final int MIN_TRAINING_TOKENS = 2;
 
     public Split {
         check("train", train);
         check("validation", validation);
         check("test", test);
+        if (train == 0) {
+            throw new RnnlabException("split " + train + "," + validation + "," + test + " has an empty training part;"
+                    + " give it a fraction above 0, e.g. 0.9,0.1 trains on the first 90% and validates on the rest");
+        }
         if (train + validation + test > 1 + ROUNDING) {
             throw new RnnlabException("split fractions " + train + "," + validation + "," + test + " sum to "
                     + (train + validation + test) + ", more than 1");
@@ -48,7 +56,7 @@ public record Split(double train, double validation, double test) {
         return new Split(f[0], f[1], f[2]);
     }
 
-    /** The three parts of {@code tokens}, as copies. */
+    /** The three parts of {@code tokens}, as copies; a training part under two tokens is an error. */
     public Parts apply(int[] tokens) {
         int n = tokens.length;
         int trainEnd = (int) Math.floor(n * train);
@@ -63,6 +71,11 @@ public record Split(double train, double validation, double test) {
         trainEnd = Math.min(trainEnd, n);
         validationEnd = Math.min(Math.max(validationEnd, trainEnd), n);
         testEnd = Math.min(Math.max(testEnd, validationEnd), n);
+        if (trainEnd < MIN_TRAINING_TOKENS) {
+            throw new RnnlabException(String.format(Locale.ROOT, "split %s leaves %d of the %,d tokens for"
+                    + " training, fewer than %d: raise the training fraction, e.g. 0.9,0.1", this, trainEnd, n,
+                    MIN_TRAINING_TOKENS));
+        }
         return new Parts(Arrays.copyOfRange(tokens, 0, trainEnd), Arrays.copyOfRange(tokens, trainEnd, validationEnd),
                 Arrays.copyOfRange(tokens, validationEnd, testEnd));
     }

@@ -44,4 +44,18 @@ class SplitTest {
         assertThatThrownBy(() -> Split.parse("0.5,0.2,0.1,0.1"))
                 .hasMessageStartingWith("cannot read split '0.5,0.2,0.1,0.1'");
     }
+
+    @Test
+    void anEmptyTrainingPartIsAOneLineErrorWhetherGivenAsZeroOrCutByRounding() {
+        assertThatThrownBy(() -> Split.parse("0,1")).isInstanceOf(RnnlabException.class).hasMessage(
+                "split 0.0,1.0,0.0 has an empty training part; give it a fraction above 0, e.g. 0.9,0.1 trains on the first"
+                        + " 90% and validates on the rest");
+        assertThatThrownBy(() -> Split.parse("1e-9,0.5").apply(positions(2981))).isInstanceOf(RnnlabException.class)
+                .hasMessage("split 1.0E-9,0.5,0.0 leaves 0 of the 2,981 tokens for training, fewer than 2: raise the training"
+                        + " fraction, e.g. 0.9,0.1");
+        assertThatThrownBy(() -> Split.parse("0.1,0.9").apply(positions(19)))
+                .hasMessageStartingWith("split 0.1,0.9,0.0 leaves 1 of the 19 tokens for training");
+        assertThat(Split.parse("0.1,0.9").apply(positions(20)).train()).containsExactly(0, 1);
+        assertThat(Split.parse("1,0").apply(positions(2)).train()).containsExactly(0, 1);
+    }
 }
