@@ -39,11 +39,7 @@ class ReliabilityTest {
     }
 
     String[] train(Path ck, String... more) {
-        String[] base = {"train", text.toString(), "--normalize", "raw", "--model", "lstm", "--hidden", "16", "--batch", "4",
-            "--steps", "10", "--lr", "0.5", "--checkpoint", ck.toString(), "--sample-length", "5", "--backend", "java"};
-        String[] all = Arrays.copyOf(base, base.length + more.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return all;
+        return TrainCommandTest.trainArgs(text, ck, more);
     }
 
     static void ok(CliRun r) {

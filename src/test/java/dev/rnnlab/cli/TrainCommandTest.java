@@ -25,6 +25,11 @@ class TrainCommandTest {
     }
 
     String[] train(Path ck, String... more) {
+        return trainArgs(text, ck, more);
+    }
+
+    /** A small LSTM on {@code text} into {@code ck}, quick enough for a test, with {@code more} options after. */
+    static String[] trainArgs(Path text, Path ck, String... more) {
         String[] base = {"train", text.toString(), "--normalize", "raw", "--model", "lstm", "--hidden", "16", "--batch", "4",
             "--steps", "10", "--lr", "0.5", "--checkpoint", ck.toString(), "--sample-length", "5", "--backend", "java"};
         String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
