@@ -137,6 +137,10 @@ final class BpttCompareCommand implements Callable<Integer> {
         long maxBytes = FullBptt.parseBytes(maxMemory);
         List<BpttStrategy> parsed = new ArrayList<>();
         for (String s : strategies) parsed.add(BpttStrategy.parse(s.strip(), maxBytes));
+        if (strategies.stream().map(String::strip).distinct().count() < strategies.size()) {
+            throw new RnnlabException("--strategies names a strategy twice (" + String.join(";", strategies)
+                    + "); give each once, e.g. 'perbatch;truncated:5'");
+        }
         CorpusChoice.Loaded loaded = CorpusChoice.load(file, corpus, Dataset.TIMEMACHINE, dataDir,
                 normalize == null ? null : Normalizer.parse(normalize), Tokenizer.parse(tokens), err);
         Corpus c = loaded.corpus();

@@ -20,7 +20,8 @@ final class Cli {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.originalArgs().contains("--verbose");
             if (ex instanceof RnnlabException ue) {
-                commandLine.getErr().println("rnnlab: " + ue.getMessage());
+                // one line, even when the message quotes user text with a line break in it
+                commandLine.getErr().println("rnnlab: " + ue.getMessage().replace("\r", "\\r").replace("\n", "\\n"));
                 if (verbose) ue.printStackTrace(commandLine.getErr());
                 return EXIT_USER_ERROR;
             }

@@ -73,6 +73,17 @@ final class DiagnoseCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             if (hidden < 2 || distance < 1) throw new RnnlabException("--hidden must be >= 2 and --distance >= 1");
+            for (double r : radii) {
+                if (!(r > 0) || Double.isInfinite(r)) throw new RnnlabException("--radii must be finite numbers > 0, got " + r);
+            }
+            if (radii.stream().map(r -> String.format(java.util.Locale.ROOT, "%.2f", r)).distinct().count() < radii.size()) {
+                throw new RnnlabException("--radii " + radii + " names a radius twice (to 2 decimals); give each once");
+            }
+            if (distance > 100_000) throw new RnnlabException("--distance must be at most 100000, got " + distance);
+            if (hidden > 16_384) {
+                throw new RnnlabException("--hidden " + hidden + " is more than this demonstration needs (its W_hh alone would be "
+                        + String.format(java.util.Locale.ROOT, "%,d", (long) hidden * hidden * 4 >> 20) + " MiB); use at most 16384");
+            }
             Gemm gemm = engine.gemm();
             int vocab = 28, batch = 8;
             List<LineChart.Curve> curves = new ArrayList<>();

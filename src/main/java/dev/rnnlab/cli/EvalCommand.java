@@ -61,7 +61,9 @@ final class EvalCommand implements Callable<Integer> {
                     + " instead of %d (the perplexity depends on the streams: each starts from a zero state)%n", text.length(), streams,
                     streams, batch);
         }
-        Evaluator.Result r = Evaluator.evaluate(c.model(), text.indices(), streams, steps);
+        // no chunk is longer than a stream, so a huge --steps allocates no more than the text needs
+        int chunk = Math.min(steps, Math.max(1, (text.length() - 1) / streams));
+        Evaluator.Result r = Evaluator.evaluate(c.model(), text.indices(), streams, chunk);
         String unit = tokenizer == Tokenizer.CHAR ? "char" : "word";
         out.printf(Locale.ROOT, "%s: %,d %s tokens (%,d unknown), %,d predicted%n", file, text.length(), unit, unknown, r.tokens());
         out.printf(Locale.ROOT, "perplexity %.4f  cross-entropy %.4f nats/%s  %.4f bits/%s%n", r.perplexity(), r.meanLoss(), unit,

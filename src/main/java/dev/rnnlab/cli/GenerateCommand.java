@@ -63,15 +63,15 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Normalizer normalizer = Normalizer.parse(c.info().provenance().normalizer());
         Tokenizer tokenizer = Tokenizer.parse(c.info().provenance().tokenizer());
-        if (sampling && temperature == null) {
-            err.println("rnnlab: --top-k/--top-p sample from the model at temperature 1 (no --temperature given); without them"
-                    + " generation is greedy");
-        }
         Generator g = new Generator(c.model());
         int[] ids = Prompt.encode(prefix, normalizer, tokenizer, c.vocabulary(), w -> {
             err.println("rnnlab: " + w);
             err.flush();
         });
+        if (sampling && temperature == null) {
+            err.println("rnnlab: --top-k/--top-p sample from the model at temperature 1 (no --temperature given); without them"
+                    + " generation is greedy");
+        }
         out.print(prefix);
         out.flush();
         g.generate(ids, n, sampler, new Rng(seed), t -> {

@@ -385,6 +385,15 @@ final class TrainCommand implements Callable<Integer> {
         if (diagnostics) {
             trainer.addListener(new GradientDiagnostics(dir.resolve("diagnostics"), train, Math.min(8, s.batch()), probeSteps, s.clip()));
         }
+        // the prefixes are read before training, so a bad one fails before anything is saved
+        List<String> ps = prefixes != null ? prefixes
+                : c.name().startsWith("timemachine") ? List.of("time traveller", "traveller") : List.of(firstWords(c));
+        List<int[]> prompts = new java.util.ArrayList<>();
+        if (!m.config().bidirectional() && sampleLength > 0) {
+            List<String> warnings = new java.util.ArrayList<>();  // printed once every prefix is known good
+            for (String p : ps) prompts.add(Prompt.encode(p, c.normalizer(), c.tokenizer(), c.vocabulary(), warnings::add));
+            for (String w : warnings) err.println("rnnlab: " + w);
+        }
         List<EpochMetrics> history;
         try {
             history = trainer.run();
@@ -411,13 +420,11 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "the limit: perplexity %.3f (entropy rate); the model is %.4f nats per token above it%n",
                     Math.exp(loaded.entropyRateNats()), last.trainLoss() - loaded.entropyRateNats());
         }
-        if (!m.config().bidirectional() && sampleLength > 0) {
-            List<String> ps = prefixes != null ? prefixes
-                    : c.name().startsWith("timemachine") ? List.of("time traveller", "traveller") : List.of(firstWords(c));
+        if (!prompts.isEmpty()) {
             Generator g = new Generator(m);
-            for (String p : ps) {
-                int[] ids = Prompt.encode(p, c.normalizer(), c.tokenizer(), c.vocabulary(), w -> err.println("rnnlab: " + w));
-                StringBuilder text = new StringBuilder(p);
+            for (int i = 0; i < prompts.size(); i++) {
+                int[] ids = prompts.get(i);
+                StringBuilder text = new StringBuilder(ps.get(i));
                 g.generate(ids, sampleLength, TokenSampler.greedy(), new Rng(s.seed()),
                         t -> text.append(Prompt.render(t, c.tokenizer(), c.vocabulary())));
                 out.println("sample: " + text.toString().replace("\n", "\\n"));
