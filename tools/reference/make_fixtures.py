@@ -45,7 +45,7 @@ from safetensors_io import read_safetensors, write_safetensors  # noqa: E402
 
 GENERATOR = "tools/reference/make_fixtures.py"
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_OUT = os.path.join(REPO, "src", "test", "resources", "fixtures", "torch")
+DEFAULT_OUT = os.path.join(REPO, "rnnlab-core", "src", "test", "resources", "fixtures", "torch")
 
 # Shape shared by the small cases.
 SMALL = dict(vocab=7, embed=0, hidden=6, steps=5, batch=3)

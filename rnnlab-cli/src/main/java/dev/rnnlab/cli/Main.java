@@ -1,5 +1,7 @@
 package dev.rnnlab.cli;
 
+import dev.rnnlab.RnnlabVersion;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,5 +1,7 @@
 package dev.rnnlab.cli;
 
+import dev.rnnlab.RnnlabVersion;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rnnlab.Rng;

@@ -1,5 +1,7 @@
 package dev.rnnlab.cli;
 
+import dev.rnnlab.RnnlabVersion;
+
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.Rng;
 import dev.rnnlab.data.DataCache;

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real corpora for tests, found without a network: in the cache ($RNNLAB_DATA, else ~/.cache/rnnlab),
- * else in ../shared/data beside the checkout, checksum verified either way. Missing in CI (CI=true) is a
+ * else in ../shared/data beside the checkout (tests run in a module directory, so one level further up
+ * too), checksum verified either way. Missing in CI (CI=true) is a
  * failure; elsewhere the test is skipped with the reason.
  */
 public final class RealCorpora {
@@ -29,6 +30,7 @@ public final class RealCorpora {
         DataCache cache = DataCache.locate(null);
         Optional<Path> found = cache.cached(dataset);
         Path shared = Path.of("..", "shared", "data").toAbsolutePath().normalize();
+        if (!Files.isDirectory(shared)) shared = Path.of("..", "..", "shared", "data").toAbsolutePath().normalize();
         if (found.isEmpty() && Files.isDirectory(shared)) found = new DataCache(shared).cached(dataset);
         if (found.isPresent()) return found.get();
         String message = "corpus " + dataset.fileName() + " is in neither " + cache.dir() + " nor " + shared
