@@ -7,23 +7,24 @@ import dev.rnnlab.RnnlabException;
 import dev.rnnlab.bptt.BpttStrategy;
 import dev.rnnlab.bptt.FullBptt;
 import dev.rnnlab.data.Batch;
+import dev.rnnlab.data.CorpusChoice;
 import dev.rnnlab.data.Dataset;
-import dev.rnnlab.data.SequenceSampler;
-import dev.rnnlab.data.SequentialPartitioner;
-import dev.rnnlab.data.WholeStreamSampler;
+import dev.rnnlab.data.Sampling;
 import dev.rnnlab.io.IoErrors;
+import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.LanguageModel;
-import dev.rnnlab.nn.RecurrentState;
+import dev.rnnlab.nn.ModelKind;
+import dev.rnnlab.nn.Models;
 import dev.rnnlab.plot.TrainingCurveChart;
+import dev.rnnlab.run.InvalidSpecException;
+import dev.rnnlab.run.RunSpec;
+import dev.rnnlab.run.TrainingRun;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Corpus;
 import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.train.EpochMetrics;
-import dev.rnnlab.train.LearningRateSchedule;
-import dev.rnnlab.train.Optimizer;
 import dev.rnnlab.train.Trainer;
-import dev.rnnlab.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -141,45 +142,42 @@ final class BpttCompareCommand implements Callable<Integer> {
             throw new RnnlabException("--strategies names a strategy twice (" + String.join(";", strategies)
                     + "); give each once, e.g. 'perbatch;truncated:5'");
         }
-        CorpusChoice.Loaded loaded = CorpusChoice.load(file, corpus, Dataset.TIMEMACHINE, dataDir,
+        CorpusChoice.Loaded loaded = CorpusOptions.load(file, corpus, Dataset.TIMEMACHINE, dataDir,
                 normalize == null ? null : Normalizer.parse(normalize), Tokenizer.parse(tokens), err);
         Corpus c = loaded.corpus();
-        TrainSettings base = new TrainSettings(corpus, tokens, normalize, 0, model, hidden, 1, 0, false, 0f, batch, steps,
-                "sequential", epochs, lr, clip, optimizer, 0, "constant", 0, null, 0, seed, "auto", "perbatch", 0);
+        RunSpec base = baseSpec(maxBytes);
         o.printf(Locale.ROOT, "corpus %s: %,d tokens, vocabulary %d; model %s-%d, batch %d x %d steps, %d epochs, %s lr %s, seed %d%n",
                 loaded.source(), c.length(), c.vocabulary().size(), model, hidden, batch, steps, epochs, optimizer, lr, seed);
 
         // the probe batch for the gradient comparison: the corpus's first batch*probeSteps tokens as `batch` streams
         Batch probe = dev.rnnlab.train.GradientDiagnostics.probeBatch(c.indices(), batch, probeSteps);
         List<float[]> snapshots = new ArrayList<>();
-        snapshots.add(TrainCommand.newModel(base, c.vocabulary().size(), gemm).parameters().values().clone());
+        snapshots.add(newModel(base, c.vocabulary().size(), gemm).parameters().values().clone());
 
         List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < parsed.size(); i++) {
-            BpttStrategy strategy = parsed.get(i);
-            LanguageModel m = TrainCommand.newModel(base, c.vocabulary().size(), gemm);
-            SequenceSampler sampler = strategy.wantsWholeSequence() ? new WholeStreamSampler(c.indices(), batch)
-                    : new SequentialPartitioner(c.indices(), batch, steps);
-            Trainer t = new Trainer(m, sampler, null, new TrainingConfig(epochs, lr, LearningRateSchedule.constant(), clip, 0, seed),
-                    Optimizer.parse(optimizer, 0, m.parameters().size()), strategy);
-            t.addListener(new dev.rnnlab.train.TrainingListener() {
-                @Override
-                public void epochEnded(EpochMetrics e, Trainer tr) {
-                    if (e.epoch() == epochs || e.epoch() % Math.max(1, epochs / 5) == 0) {
-                        o.printf(Locale.ROOT, "  %-45s epoch %3d  ppl %8.3f  %,9.0f tokens/s%n", strategy.describe(), e.epoch(),
-                                e.trainPerplexity(), e.tokensPerSecond());
-                        o.flush();
+        for (int i = 0; i < strategies.size(); i++) {
+            RunSpec one = base.toBuilder().bptt(strategies.get(i).strip()).build();
+            try (TrainingRun run = TrainingRun.builder(one).gemm(gemm).corpus(loaded).build()) {
+                BpttStrategy strategy = run.strategy();
+                run.trainer().addListener(new dev.rnnlab.train.TrainingListener() {
+                    @Override
+                    public void epochEnded(EpochMetrics e, Trainer tr) {
+                        if (e.epoch() == epochs || e.epoch() % Math.max(1, epochs / 5) == 0) {
+                            o.printf(Locale.ROOT, "  %-45s epoch %3d  ppl %8.3f  %,9.0f tokens/s%n", strategy.describe(), e.epoch(),
+                                    e.trainPerplexity(), e.tokensPerSecond());
+                            o.flush();
+                        }
                     }
-                }
-            });
-            List<EpochMetrics> h = t.run();
-            if (i == 0) snapshots.add(m.parameters().values().clone());
-            rows.add(new Row(strategies.get(i).strip(), h, strategy.activationBytes(m, sampler.steps(), batch), null));
+                });
+                List<EpochMetrics> h = run.run();
+                if (i == 0) snapshots.add(run.model().parameters().values().clone());
+                rows.add(new Row(strategies.get(i).strip(), h, strategy.activationBytes(run.model(), run.sampler().steps(), batch), null));
+            }
         }
 
         // gradients at the snapshots
         List<Row> withGradients = new ArrayList<>();
-        LanguageModel m = TrainCommand.newModel(base, c.vocabulary().size(), gemm);
+        LanguageModel m = newModel(base, c.vocabulary().size(), gemm);
         for (int i = 0; i < rows.size(); i++) {
             List<Map<String, Double>> perSnapshot = new ArrayList<>();
             for (float[] snap : snapshots) perSnapshot.add(compareGradient(m, snap, parsed.get(i), probe, new Rng(seed + 1)));
@@ -215,13 +213,38 @@ final class BpttCompareCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The run every strategy shares: all the corpus's tokens, sequential batches, the engine's model or the scratch RNN. */
+    private RunSpec baseSpec(long maxBytes) {
+        String m = model.toLowerCase(Locale.ROOT);
+        CellType cell;
+        try {
+            cell = m.equals("scratch") ? CellType.RNN_TANH : CellType.parse(m);
+        } catch (IllegalArgumentException e) {
+            throw new RnnlabException("unknown --model '" + model + "': use scratch, rnn, rnn_relu, gru or lstm");
+        }
+        try {
+            return RunSpec.builder().corpus(file != null ? file.toString() : corpus == null ? "" : corpus)
+                    .tokens(Tokenizer.parse(tokens)).normalize(normalize == null ? "" : normalize).maxTokens(0)
+                    .sampling(Sampling.SEQUENTIAL).batch(batch).steps(steps)
+                    .kind(m.equals("scratch") ? ModelKind.SCRATCH : ModelKind.ENGINE).cell(cell).hidden(hidden)
+                    .optimizer(optimizer).lr(lr).clip(clip).epochs(epochs).seed(seed).maxMemory(maxMemory).build();
+        } catch (InvalidSpecException e) {
+            throw new RnnlabException(e.problem().startsWith(": ") ? e.problem().substring(2)
+                    : TrainCommand.optionOf(e.field()) + " " + e.problem());
+        }
+    }
+
+    private static LanguageModel newModel(RunSpec s, int vocab, Gemm gemm) {
+        return Models.initialized(s.model().kind(), s.model().config(vocab), s.model().init(), s.optimization().seed(), gemm);
+    }
+
     /** The strategy's gradient (mean of draws if random) on the probe batch at the given weights, against the full one. */
-    static Map<String, Double> compareGradient(LanguageModel m, float[] weights, BpttStrategy s, Batch probe, Rng rng) {
+    Map<String, Double> compareGradient(LanguageModel m, float[] weights, BpttStrategy s, Batch probe, Rng rng) {
         System.arraycopy(weights, 0, m.parameters().values(), 0, weights.length);
         m.setTraining(false, null);
         float[] full = gradient(m, BpttStrategy.perBatch(), probe, rng);
         boolean random = s.describe().startsWith("randomized") || s.describe().startsWith("random segments");
-        int draws = random ? 20 : 1;
+        int draws = random ? samples : 1;
         double[] mean = new double[full.length];
         List<float[]> all = new ArrayList<>();
         double perDrawError = 0;

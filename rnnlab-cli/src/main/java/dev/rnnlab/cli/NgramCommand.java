@@ -1,5 +1,7 @@
 package dev.rnnlab.cli;
 
+import dev.rnnlab.data.CorpusChoice;
+
 import dev.rnnlab.RnnlabVersion;
 
 import dev.rnnlab.RnnlabException;
@@ -112,7 +114,7 @@ final class NgramCommand {
             Split parts = split == null ? null : Split.parse(split);
             Tokenizer tokenizer = Tokenizer.parse(tokens);
             Normalizer normalizer = normalize == null ? null : Normalizer.parse(normalize);
-            CorpusChoice.Loaded loaded = CorpusChoice.load(file, corpus, Dataset.TIMEMACHINE, dataDir, normalizer,
+            CorpusChoice.Loaded loaded = CorpusOptions.load(file, corpus, Dataset.TIMEMACHINE, dataDir, normalizer,
                     tokenizer, spec.commandLine().getErr());
             Corpus c = loaded.corpus();
             out.printf(Locale.ROOT, "corpus %s: %,d %s tokens after %s normalization%n", loaded.source(), c.length(),

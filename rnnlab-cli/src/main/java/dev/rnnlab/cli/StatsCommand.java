@@ -1,5 +1,7 @@
 package dev.rnnlab.cli;
 
+import dev.rnnlab.data.CorpusChoice;
+
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.data.Dataset;
 import dev.rnnlab.plot.ZipfChart;
@@ -91,7 +93,7 @@ final class StatsCommand implements Callable<Integer> {
         }
         if (top < 0) throw new RnnlabException("--top must be 0 or more, got " + top);
 
-        CorpusChoice.Loaded loaded = CorpusChoice.load(file, corpus, Dataset.TIMEMACHINE, dataDir, normalizer,
+        CorpusChoice.Loaded loaded = CorpusOptions.load(file, corpus, Dataset.TIMEMACHINE, dataDir, normalizer,
                 tokenizer, err);
         Corpus c = loaded.corpus();
         Vocabulary v = c.vocabulary();

@@ -1,54 +1,42 @@
 package dev.rnnlab.cli;
 
-import dev.rnnlab.RnnlabVersion;
-
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rnnlab.Rng;
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.bptt.AdaptiveTruncation;
-import dev.rnnlab.bptt.BpttStrategy;
-import dev.rnnlab.bptt.FullBptt;
+import dev.rnnlab.data.CorpusChoice;
 import dev.rnnlab.data.Dataset;
-import dev.rnnlab.data.RandomSampler;
-import dev.rnnlab.data.SequenceSampler;
-import dev.rnnlab.data.SequentialPartitioner;
-import dev.rnnlab.data.WholeStreamSampler;
-import dev.rnnlab.data.Split;
+import dev.rnnlab.data.Sampling;
 import dev.rnnlab.generate.Generator;
 import dev.rnnlab.generate.Prompt;
 import dev.rnnlab.generate.TokenSampler;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rnnlab.io.Checkpoint;
 import dev.rnnlab.io.CheckpointLock;
 import dev.rnnlab.io.CheckpointSaver;
-import dev.rnnlab.nn.MemoryBudget;
-import dev.rnnlab.train.TrainingDivergedException;
-import java.nio.file.Files;
 import dev.rnnlab.nn.CellType;
+import dev.rnnlab.nn.Initialization;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.ModelConfig;
-import dev.rnnlab.nn.RecurrentLanguageModel;
-import dev.rnnlab.nn.ScratchRnn;
-import dev.rnnlab.nn.ShardedModel;
+import dev.rnnlab.nn.ModelKind;
 import dev.rnnlab.plot.TrainingCurveChart;
+import dev.rnnlab.run.InvalidSpecException;
+import dev.rnnlab.run.OptimizationSpec;
+import dev.rnnlab.run.RunSpec;
+import dev.rnnlab.run.TrainingRun;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Corpus;
-import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.train.EpochMetrics;
-import dev.rnnlab.train.GradientDiagnostics;
-import dev.rnnlab.train.JsonLinesLog;
-import dev.rnnlab.train.LearningRateSchedule;
-import dev.rnnlab.train.Optimizer;
 import dev.rnnlab.train.Trainer;
-import dev.rnnlab.train.TrainingConfig;
 import dev.rnnlab.train.TrainingListener;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,8 +51,6 @@ import picocli.CommandLine.Spec;
                 + " clip 1, sequential partitioning, 500 epochs (--max-tokens 0 for the whole book). Without FILE or --corpus, when"
                 + " timemachine is neither cached nor downloadable, it says so and trains on a built-in synthetic corpus."})
 final class TrainCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     @Spec
     CommandSpec spec;
 
@@ -221,155 +207,106 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Show stack traces of errors.")
     boolean verbose;
 
-    /**
-     * The options {@code --resume} takes as they are given: they say how long and how fast to go on, where to
-     * write and how to compute, not what is trained on what. Each is applied and printed.
-     */
-    private static final List<String> CHANGEABLE_ON_RESUME = List.of("--epochs", "--lr", "--schedule", "--warmup", "--clip",
-            "--patience");
-
-    /** The options that make the run what it is: on resume each must equal the checkpoint's or be left out. */
-    private static final List<String> FIXED_ON_RESUME = List.of("--corpus", "--tokens", "--normalize", "--min-freq",
-            "--max-tokens", "--model", "--hidden", "--layers", "--embed", "--bidirectional", "--dropout", "--batch", "--steps",
-            "--sampling", "--optimizer", "--weight-decay", "--split", "--seed", "--init", "--bptt");
-
     @Option(names = "--overwrite", description = "Start a new run in a --checkpoint directory that already holds one"
             + " (replaced at the first save); without it such a run is refused, so that no checkpoint is lost by mistake.")
     boolean overwrite;
+
+    /**
+     * The resume contract, part one: options that say how long and how fast to go on and how often to save,
+     * not what is trained on what. Given with --resume, each is applied and printed.
+     */
+    private static final List<String> CHANGEABLE_ON_RESUME = List.of("--epochs", "--lr", "--schedule", "--warmup", "--clip",
+            "--patience", "--save-every", "--save-minutes", "--max-memory");
+
+    /** Part two: the options that make the run what it is; on resume each must equal the checkpoint's or be left out. */
+    private static final List<Map.Entry<String, Function<RunSpec, Object>>> FIXED_ON_RESUME = List.of(
+            Map.entry("--corpus", s -> s.data().corpus()), Map.entry("--tokens", s -> s.data().tokens().id()),
+            Map.entry("--normalize", s -> s.data().normalize()), Map.entry("--min-freq", s -> s.data().minFreq()),
+            Map.entry("--max-tokens", s -> s.data().maxTokens()), Map.entry("--model", s -> s.model().name()),
+            Map.entry("--hidden", s -> s.model().hidden()), Map.entry("--layers", s -> s.model().layers()),
+            Map.entry("--embed", s -> s.model().embed()), Map.entry("--bidirectional", s -> s.model().bidirectional()),
+            Map.entry("--dropout", s -> s.model().dropout()), Map.entry("--batch", s -> s.data().batch()),
+            Map.entry("--steps", s -> s.data().steps()), Map.entry("--sampling", s -> s.data().sampling().id()),
+            Map.entry("--optimizer", s -> s.optimization().optimizer()),
+            Map.entry("--weight-decay", s -> s.optimization().weightDecay()), Map.entry("--split", s -> s.data().split()),
+            Map.entry("--seed", s -> s.optimization().seed()), Map.entry("--init", s -> s.model().init().id()),
+            Map.entry("--bptt", s -> s.bptt().strategy()));
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         validateOptions();
+        RunSpec given = specFromOptions();
         Gemm gemm = engine.gemm();
         if (resume != null && checkpoint == null) checkpoint = resume;
         // the lock comes before anything is read or written, so a second run on the directory changes nothing
         CheckpointLock lock = checkpoint != null ? CheckpointLock.acquire(checkpoint) : null;
         try {
-            return train(out, err, gemm, lock);
+            Checkpoint.Loaded resumed = null;
+            RunSpec s = given;
+            if (resume != null) {
+                resumed = Checkpoint.read(resume, gemm);
+                if (!resumed.resumable()) {
+                    throw new RnnlabException("checkpoint '" + resume + "' holds a model but no training state; it cannot be resumed"
+                            + " (generate and eval can use it)");
+                }
+                RunSpec saved;
+                try {
+                    saved = RunSpec.of(resumed.info());
+                } catch (RnnlabException e) {
+                    throw new RnnlabException("checkpoint '" + resume + "' does not say how it was trained (config.json: training): "
+                            + e.getMessage());
+                }
+                s = applyResumeOptions(saved, given, out);
+            }
+            String unit = s.data().tokens() == Tokenizer.CHAR ? "char" : "word";
+            TrainingRun.Builder b = TrainingRun.builder(s).gemm(gemm).dataDir(dataDir).resumeFrom(resumed).overwrite(overwrite)
+                    .shards(shards).timeBudgetSeconds(timeBudget == null ? 0 : parseDuration(timeBudget)).metricsLog(log)
+                    .diagnostics(diagnostics ? probeSteps : 0).listener(new ConsoleProgress(out, Terminal.isInteractive(), unit))
+                    .warnings(w -> {
+                        err.println("rnnlab: " + w);
+                        err.flush();
+                    });
+            if (checkpoint != null) b.checkpointDirectory(checkpoint).lockHeld(lock);
+            else b.checkpointDirectoryUnder(Path.of("runs"));
+            try (TrainingRun run = b.build()) {
+                return train(out, err, gemm, run, unit);
+            }
         } finally {
             if (lock != null) lock.close();
         }
     }
 
-    private int train(PrintWriter out, PrintWriter err, Gemm gemm, CheckpointLock heldLock) {
-        Checkpoint.Loaded resumed = null;
-        TrainSettings s;
-        if (resume != null) {
-            resumed = Checkpoint.read(resume, gemm);
-            if (!resumed.resumable()) {
-                throw new RnnlabException("checkpoint '" + resume + "' holds a model but no training state; it cannot be resumed"
-                        + " (generate and eval can use it)");
-            }
-            try {
-                s = JSON.treeToValue(resumed.info().training(), TrainSettings.class);
-            } catch (Exception e) {
-                s = null;
-            }
-            if (s == null) throw new RnnlabException("checkpoint '" + resume + "' does not say how it was trained (config.json: training)");
-            s = applyResumeOptions(s, out);
-        } else {
-            s = settingsFromOptions();
-        }
-
-        // data
-        Tokenizer tokenizer = Tokenizer.parse(s.tokens());
-        Normalizer normalizer = s.normalize() == null ? null : Normalizer.parse(s.normalize());
-        CorpusChoice.Loaded loaded = CorpusChoice.load(null, s.corpus(), Dataset.TIMEMACHINE, dataDir, normalizer, tokenizer, err);
-        s = s.withDefaultsFor(!loaded.hasKnownEntropyRate() && tokenizer == Tokenizer.CHAR
-                && loaded.corpus().name().equals(Dataset.TIMEMACHINE.fileName()));
-        Corpus whole = s.maxTokens() > 0 ? loaded.corpus().firstTokens(s.maxTokens()) : loaded.corpus();
-        // with a split, the vocabulary is the training part's (held-out tokens it never saw are <unk>, as for
-        // the n-gram models); --min-freq drops rarer tokens
-        int trainTokens = s.split() == null ? whole.length() : Split.parse(s.split()).apply(whole.indices()).train().length;
-        Corpus c = s.split() != null || s.minFreq() > 0 ? whole.withVocabularyOfFirst(trainTokens, s.minFreq()) : whole;
-        if (c.vocabulary().size() < 2) {
-            throw new RnnlabException("the vocabulary is only <unk>: no token of the training text occurs " + s.minFreq()
-                    + " times (--min-freq); lower --min-freq");
-        }
-        Split.Parts parts = s.split() == null ? null : Split.parse(s.split()).apply(c.indices());
-        if (resumed != null) checkSameCorpus(resumed, c);
-        int[] train = parts == null ? c.indices() : parts.train();
-        int[] validation = parts == null ? null : parts.validation();
-        if (train.length < 2) throw new RnnlabException("the training text has " + train.length + " token(s); it needs at least 2");
-        BpttStrategy strategy = BpttStrategy.parse(s.bptt(), FullBptt.parseBytes(maxMemory));
-        SequenceSampler sampler = strategy.wantsWholeSequence() ? new WholeStreamSampler(train, s.batch())
-                : switch (s.sampling().toLowerCase(Locale.ROOT)) {
-            case "sequential" -> new SequentialPartitioner(train, s.batch(), s.steps());
-            case "random" -> new RandomSampler(train, s.batch(), s.steps());
-            default -> throw new RnnlabException("unknown --sampling '" + s.sampling() + "': use sequential or random");
-        };
-
-        // where it goes: locked before the first write
-        Path dir = checkpoint != null ? checkpoint : Path.of("runs", runName(c, s));
-        CheckpointLock lock = heldLock != null ? null : CheckpointLock.acquire(dir);
-        try {
-            if (resumed == null && !overwrite && holdsCheckpoint(dir)) {
-                throw new RnnlabException("'" + dir + "' holds a checkpoint already: continue it with --resume " + dir
-                        + " --epochs N, or start over with --overwrite (or give another --checkpoint)");
-            }
-            return train(out, err, gemm, s, loaded, c, parts, train, validation, strategy, sampler, resumed, dir);
-        } finally {
-            if (lock != null) lock.close();
-        }
-    }
-
-    private int train(PrintWriter out, PrintWriter err, Gemm gemm, TrainSettings s, CorpusChoice.Loaded loaded, Corpus c,
-                      Split.Parts parts, int[] train, int[] validation, BpttStrategy strategy, SequenceSampler sampler,
-                      Checkpoint.Loaded resumed, Path dir) {
-        Tokenizer tokenizer = c.tokenizer();
-        // model: its memory is checked before it is allocated
-        ModelConfig shape = resumed != null ? resumed.model().config() : modelShape(s, c.vocabulary().size());
-        int slots = s.optimizer().toLowerCase(Locale.ROOT).startsWith("adam") ? 2 : s.optimizer().toLowerCase(Locale.ROOT).startsWith("momentum") ? 1 : 0;
-        MemoryBudget.require(shape, MemoryBudget.trainingBytes(shape, slots, shards, sampler.steps(), s.batch()), "the model");
-        LanguageModel m = resumed != null ? resumed.model() : newModel(s, c.vocabulary().size(), gemm);
-        if (shards > 1) m = shard(m, gemm);
-        Optimizer opt = Optimizer.parse(s.optimizer(), s.weightDecay(), m.parameters().size());
-        TrainingConfig tc = new TrainingConfig(s.epochs(), s.lr(), LearningRateSchedule.parse(s.schedule()).withWarmup(s.warmup()),
-                s.clip(), s.patience(), s.seed(), timeBudget == null ? 0 : parseDuration(timeBudget));
-        Trainer trainer = new Trainer(m, sampler, validation, tc, opt, strategy);
-        if (resumed != null) {
-            opt.restore(resumed.optimizerState(), resumed.optimizerSteps());
-            trainer.restore(resumed.progress());
-            if (trainer.epochsDone() >= s.epochs()) {
-                throw new RnnlabException("checkpoint '" + resume + "' has already trained " + trainer.epochsDone()
-                        + " of " + s.epochs() + " epochs; pass --epochs N with N > " + trainer.epochsDone() + " to continue");
-            }
-        }
-
+    private int train(PrintWriter out, PrintWriter err, Gemm gemm, TrainingRun run, String unit) {
+        RunSpec s = run.spec();
+        Corpus c = run.corpus();
+        CorpusChoice.Loaded loaded = run.source();
+        LanguageModel m = run.model();
+        Trainer trainer = run.trainer();
+        Path dir = run.checkpointDirectory().orElseThrow();
         Path logFile = log != null ? log : dir.resolve("metrics.jsonl");
         Path plotFile = plot != null ? plot : dir.resolve("curve.png");
-        String unit = tokenizer == Tokenizer.CHAR ? "char" : "word";
         out.printf(Locale.ROOT, "corpus %s: %,d %s tokens%s, vocabulary %,d%s%n", loaded.source(), c.length(), unit,
                 c.length() < loaded.corpus().length() ? String.format(Locale.ROOT, " (the first of %,d: --max-tokens %d; 0 for all)",
-                        loaded.corpus().length(), s.maxTokens()) : "",
-                c.vocabulary().size(), parts == null ? "" : String.format(Locale.ROOT, "; split %s: train %,d, validation %,d",
-                        s.split(), train.length, validation.length));
+                        loaded.corpus().length(), s.data().maxTokens()) : "",
+                c.vocabulary().size(), !s.data().hasSplit() ? "" : String.format(Locale.ROOT, "; split %s: train %,d, validation %,d",
+                        s.data().split(), run.trainTokens().length, run.validationTokens().length));
         out.printf(Locale.ROOT, "model %s: %,d parameters; %s sampling, batch %d x %d steps (%d batches/epoch); %s; %s, lr %s (%s), clip %s; seed %d%n",
-                describe(m, s), m.parameters().size(), strategy.wantsWholeSequence() ? "whole-stream" : s.sampling(), s.batch(),
-                sampler.steps(), sampler.batchesPerEpoch(), strategy.describe(), opt.describe(), s.lr(), tc.schedule().describe(),
-                s.clip(), s.seed());
+                describe(m, s), m.parameters().size(), run.strategy().wantsWholeSequence() ? "whole-stream" : s.data().sampling().id(),
+                s.data().batch(), run.sampler().steps(), run.sampler().batchesPerEpoch(), run.strategy().describe(),
+                run.optimizer().describe(), s.optimization().lr(), trainer.config().schedule().describe(), s.optimization().clip(),
+                s.optimization().seed());
         if (loaded.hasKnownEntropyRate()) {
             out.printf(Locale.ROOT, "the corpus's true entropy rate is %.4f nats = %.4f bits per token: no model's perplexity can go below %.3f%n",
                     loaded.entropyRateNats(), loaded.entropyRateNats() / Math.log(2), Math.exp(loaded.entropyRateNats()));
         }
-        if (resumed != null) out.printf(Locale.ROOT, "resuming %s after epoch %d of %d%n", resume, trainer.epochsDone(), s.epochs());
+        if (run.resumed()) {
+            out.printf(Locale.ROOT, "resuming %s after epoch %d of %d%n", resume, trainer.epochsDone(), s.optimization().epochs());
+        }
         out.printf("checkpoints in %s, metrics in %s%n", dir, logFile);
         out.flush();
-
-        Checkpoint.Provenance provenance = new Checkpoint.Provenance(c.name(), c.sha256(), c.normalizer().id(), c.tokenizer().id(),
-                c.length(), c.vocabulary().sha256());
-        Checkpoint.Info info = new Checkpoint.Info(RnnlabVersion.get(), s.model().equals("scratch") ? "scratch" : "rnn",
-                m.config(), provenance, JSON.valueToTree(s));
-        CheckpointSaver saver = new CheckpointSaver(dir, info, c.vocabulary(), saveEvery, saveMinutes,
-                validation != null && validation.length >= 2 ? CheckpointSaver.probeOf(validation, s.batch(), sampler.steps())
-                        : CheckpointSaver.probeOf(train, s.batch(), sampler.steps()));
-        // the saver's health check comes before the log line, so an epoch that diverged is neither saved nor logged
-        trainer.addListener(new ConsoleProgress(out, Terminal.isInteractive(), unit))
-                .addListener(saver)
-                .addListener(new JsonLinesLog(logFile));
-        if (strategy instanceof AdaptiveTruncation adaptive) {
-            trainer.addListener(new dev.rnnlab.train.TrainingListener() {
+        if (run.strategy() instanceof AdaptiveTruncation adaptive) {
+            trainer.addListener(new TrainingListener() {
                 private int from;
 
                 @Override
@@ -378,35 +315,27 @@ final class TrainCommand implements Callable<Integer> {
                 }
 
                 @Override
-                public void epochEnded(EpochMetrics m, Trainer t) {
+                public void epochEnded(EpochMetrics e, Trainer t) {
                     List<Integer> k = adaptive.chosenLengths();
                     out.printf(Locale.ROOT, "  adaptive truncation: K chosen this epoch %s%n", k.subList(from, k.size()));
                 }
             });
         }
-        if (diagnostics) {
-            trainer.addListener(new GradientDiagnostics(dir.resolve("diagnostics"), train, Math.min(8, s.batch()), probeSteps, s.clip()));
-        }
         // the prefixes are read before training, so a bad one fails before anything is saved
         List<String> ps = prefixes != null ? prefixes
                 : c.name().startsWith("timemachine") ? List.of("time traveller", "traveller") : List.of(firstWords(c));
-        List<int[]> prompts = new java.util.ArrayList<>();
+        List<int[]> prompts = new ArrayList<>();
         if (!m.config().bidirectional() && sampleLength > 0) {
-            List<String> warnings = new java.util.ArrayList<>();  // printed once every prefix is known good
+            List<String> warnings = new ArrayList<>();  // printed once every prefix is known good
             for (String p : ps) prompts.add(Prompt.encode(p, c.normalizer(), c.tokenizer(), c.vocabulary(), warnings::add));
             for (String w : warnings) err.println("rnnlab: " + w);
         }
         List<EpochMetrics> history;
         try {
-            history = trainer.run();
-        } catch (TrainingDivergedException e) {
+            history = run.run();
+        } finally {
             out.flush();
-            throw new RnnlabException(e.getMessage() + "; " + (saver.savedEpoch() > 0
-                    ? "the checkpoint in " + dir + " holds epoch " + saver.savedEpoch() + ", from before it diverged"
-                    : "no checkpoint was written") + (saver.bestEpoch() > 0 ? ", the best in " + dir.resolve(CheckpointSaver.BEST)
-                    + " epoch " + saver.bestEpoch() : ""));
         }
-
         if (trainer.stoppedByTimeBudget()) {
             out.printf(Locale.ROOT, "stopped: the time budget of %s ran out during epoch %d%n", timeBudget, trainer.epochsDone());
         }
@@ -414,7 +343,7 @@ final class TrainCommand implements Callable<Integer> {
         EpochMetrics last = history.getLast();
         out.printf(Locale.ROOT, "done: perplexity %.3f, %,.0f %ss/s on %s; checkpoint %s, curve %s%n", last.trainPerplexity(),
                 last.tokensPerSecond(), unit, gemm.description(), dir, plotFile);
-        if (saver.bestEpoch() > 0 || (resumed != null && last.hasValidation())) {
+        if (run.bestEpoch() > 0 || (run.resumed() && last.hasValidation())) {
             out.printf(Locale.ROOT, "best validation perplexity %.3f at epoch %d: %s%n", Math.exp(trainer.progress().bestValidation()),
                     trainer.progress().bestEpoch(), dir.resolve(CheckpointSaver.BEST));
         }
@@ -425,9 +354,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!prompts.isEmpty()) {
             Generator g = new Generator(m);
             for (int i = 0; i < prompts.size(); i++) {
-                int[] ids = prompts.get(i);
                 StringBuilder text = new StringBuilder(ps.get(i));
-                g.generate(ids, sampleLength, TokenSampler.greedy(), new Rng(s.seed()),
+                g.generate(prompts.get(i), sampleLength, TokenSampler.greedy(), new Rng(s.optimization().seed()),
                         t -> text.append(Prompt.render(t, c.tokenizer(), c.vocabulary())));
                 out.println("sample: " + text.toString().replace("\n", "\\n"));
             }
@@ -436,27 +364,14 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every option's value is checked before any work: no value a user can type means "unset". */
+    /** The options the library does not check (how to run, not what): each is checked before any work. */
     private void validateOptions() {
+        // the library reads -1 as "the corpus's default"; typed here it is a mistake, not a request
         require(epochs == null || epochs >= 1, "--epochs must be >= 1, got " + epochs);
         require(maxTokens == null || maxTokens >= 0, "--max-tokens must be >= 0 (0 = all tokens), got " + maxTokens);
-        require(minFreq >= 0, "--min-freq must be >= 0, got " + minFreq);
-        require(hidden >= 1, "--hidden must be >= 1, got " + hidden);
-        require(layers >= 1, "--layers must be >= 1, got " + layers);
-        require(embed >= 0, "--embed must be >= 0 (0 = one-hot), got " + embed);
-        require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
-        require(batch >= 1, "--batch must be >= 1, got " + batch);
-        require(steps >= 1, "--steps must be >= 1, got " + steps);
-        require(lr > 0 && Double.isFinite(lr), "--lr must be a finite number > 0, got " + lr);
-        require(clip >= 0 && Double.isFinite(clip), "--clip must be a finite number >= 0 (0 = no clipping), got " + clip);
-        require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be a finite number >= 0, got " + weightDecay);
-        require(warmup >= 0 && Double.isFinite(warmup), "--warmup must be a finite number of epochs >= 0, got " + warmup);
-        require(patience >= 0, "--patience must be >= 0 (0 = never stop early), got " + patience);
         require(shards >= 1, "--shards must be >= 1, got " + shards);
-        require(shards <= batch, "--shards " + shards + " is more than the batch of " + batch + " streams to split");
+        require(batch < 1 || shards <= batch, "--shards " + shards + " is more than the batch of " + batch + " streams to split");
         require(probeSteps >= 1, "--probe-steps must be >= 1, got " + probeSteps);
-        require(saveEvery >= 0, "--save-every must be >= 0 epochs (0 = only at the end), got " + saveEvery);
-        require(saveMinutes >= 0 && Double.isFinite(saveMinutes), "--save-minutes must be a finite number >= 0 (0 = not by time), got " + saveMinutes);
         require(sampleLength >= 0, "--sample-length must be >= 0 (0 = no samples), got " + sampleLength);
         if (timeBudget != null) parseDuration(timeBudget);
         if (checkpoint != null && Files.isRegularFile(checkpoint)) {
@@ -466,107 +381,145 @@ final class TrainCommand implements Callable<Integer> {
             throw new RnnlabException("--resume '" + resume + "': no such checkpoint directory");
         }
         if (overwrite && resume != null) throw new RnnlabException("--overwrite starts a new run; it cannot go with --resume");
+        if (file != null && corpus != null) throw new RnnlabException("give either FILE or --corpus, not both");
     }
 
     private static void require(boolean ok, String message) {
         if (!ok) throw new RnnlabException(message);
     }
 
+    /** The run the options describe; a bad value is reported under its option's name. */
+    private RunSpec specFromOptions() {
+        String model = this.model.toLowerCase(Locale.ROOT);
+        CellType cell;
+        try {
+            cell = model.equals("scratch") ? CellType.RNN_TANH : CellType.parse(model);
+        } catch (IllegalArgumentException e) {
+            throw new RnnlabException("unknown --model '" + this.model + "': use scratch, rnn, rnn_relu, gru or lstm");
+        }
+        Sampling samplingKind = switch (sampling.toLowerCase(Locale.ROOT)) {
+            case "sequential" -> Sampling.SEQUENTIAL;
+            case "random" -> Sampling.RANDOM;
+            default -> throw new RnnlabException("unknown --sampling '" + sampling + "': use sequential or random");
+        };
+        Initialization initKind = switch (init.toLowerCase(Locale.ROOT)) {
+            case "auto" -> Initialization.AUTO;
+            case "d2l" -> Initialization.D2L;
+            case "pytorch" -> Initialization.PYTORCH;
+            default -> throw new RnnlabException("unknown --init '" + init + "': use auto, d2l or pytorch");
+        };
+        try {
+            return RunSpec.builder().corpus(file != null ? file.toString() : corpus == null ? "" : corpus)
+                    .tokens(Tokenizer.parse(tokens)).normalize(normalize == null ? "" : normalize).minFreq(minFreq)
+                    .maxTokens(maxTokens == null ? RunSpec.CORPUS_DEFAULT : maxTokens).split(split == null ? "" : split)
+                    .sampling(samplingKind).batch(batch).steps(steps)
+                    .kind(model.equals("scratch") ? ModelKind.SCRATCH : ModelKind.ENGINE).cell(cell).hidden(hidden).layers(layers)
+                    .embed(embed).bidirectional(bidirectional).dropout(dropout).init(initKind)
+                    .optimizer(optimizer).weightDecay(weightDecay).lr(lr).schedule(schedule).warmup(warmup).clip(clip)
+                    .epochs(epochs == null ? RunSpec.CORPUS_DEFAULT : epochs).patience(patience).seed(seed)
+                    .bptt(bptt).maxMemory(maxMemory).saveEvery(saveEvery).saveMinutes(saveMinutes).build();
+        } catch (InvalidSpecException e) {
+            throw new RnnlabException(e.problem().startsWith(": ") ? e.problem().substring(2) : optionOf(e.field()) + " " + e.problem());
+        }
+    }
+
+    /** The option that sets a spec field: {@code model.hidden} is {@code --hidden}, {@code data.minFreq} {@code --min-freq}. */
+    static String optionOf(String field) {
+        return switch (field) {
+            case "model.kind", "model.cell" -> "--model";
+            case "bptt.strategy" -> "--bptt";
+            case "bptt.maxMemoryBytes" -> "--max-memory";
+            default -> "--" + field.substring(field.indexOf('.') + 1).replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+        };
+    }
+
     /**
      * The resume contract: the options of {@link #CHANGEABLE_ON_RESUME} are applied and printed; any of
      * {@link #FIXED_ON_RESUME} given with a value other than the checkpoint's is an error listing each.
      */
-    private TrainSettings applyResumeOptions(TrainSettings saved, PrintWriter out) {
+    private RunSpec applyResumeOptions(RunSpec saved, RunSpec given, PrintWriter out) {
         var parsed = spec.commandLine().getParseResult();
-        ObjectNode given = JSON.valueToTree(settingsFromOptions());
-        ObjectNode was = JSON.valueToTree(saved);
-        List<String> differences = new java.util.ArrayList<>();
-        for (String option : FIXED_ON_RESUME) {
-            boolean matched = option.equals("--corpus") ? file != null || corpus != null : parsed.hasMatchedOption(option);
+        List<String> differences = new ArrayList<>();
+        boolean corpusGiven = file != null || corpus != null;
+        boolean corpusMoved = corpusGiven && movedCorpus(saved.data().corpus());
+        for (Map.Entry<String, Function<RunSpec, Object>> option : FIXED_ON_RESUME) {
+            boolean matched = option.getKey().equals("--corpus") ? corpusGiven : parsed.hasMatchedOption(option.getKey());
             if (!matched) continue;
-            String field = fieldOf(option);
-            if (field.equals("corpus") && movedCorpus(was.get(field))) continue;  // the sha256 check below still applies
-            if (!sameSetting(field, given.get(field), was.get(field))) {
-                differences.add(option + " " + text(given.get(field)) + " (the checkpoint's: " + text(was.get(field)) + ")");
+            if (option.getKey().equals("--corpus") && corpusMoved) continue;  // the sha256 check still applies
+            Object now = option.getValue().apply(given), was = option.getValue().apply(saved);
+            if (!sameSetting(option.getKey(), now, was)) {
+                differences.add(option.getKey() + " " + text(now) + " (the checkpoint's: " + text(was) + ")");
             }
         }
         if (!differences.isEmpty()) {
             throw new RnnlabException("--resume continues the run as it was; these options differ from the checkpoint's: "
                     + String.join(", ", differences) + "; leave them out, or start a new run with another --checkpoint");
         }
-        ObjectNode now = was.deepCopy();
-        if ((file != null || corpus != null) && movedCorpus(was.get("corpus"))) now.set("corpus", given.get("corpus"));
-        List<String> changes = new java.util.ArrayList<>();
+        RunSpec.Builder b = saved.toBuilder();
+        if (corpusMoved) b.corpus(given.data().corpus());
+        List<String> changes = new ArrayList<>();
+        OptimizationSpec o = given.optimization(), was = saved.optimization();
         for (String option : CHANGEABLE_ON_RESUME) {
             if (!parsed.hasMatchedOption(option)) continue;
-            String field = fieldOf(option);
-            if (!sameSetting(field, given.get(field), was.get(field))) {
-                changes.add(option + " " + text(given.get(field)) + " (was " + text(was.get(field)) + ")");
-                now.set(field, given.get(field));
+            Object[] nowAndThen = switch (option) {
+                case "--epochs" -> new Object[] {o.epochs(), was.epochs()};
+                case "--lr" -> new Object[] {o.lr(), was.lr()};
+                case "--schedule" -> new Object[] {o.schedule(), was.schedule()};
+                case "--warmup" -> new Object[] {o.warmup(), was.warmup()};
+                case "--clip" -> new Object[] {o.clip(), was.clip()};
+                case "--patience" -> new Object[] {o.patience(), was.patience()};
+                case "--save-every" -> new Object[] {given.checkpoint().saveEvery(), saved.checkpoint().saveEvery()};
+                case "--save-minutes" -> new Object[] {given.checkpoint().saveMinutes(), saved.checkpoint().saveMinutes()};
+                case "--max-memory" -> new Object[] {given.bptt().maxMemoryBytes(), saved.bptt().maxMemoryBytes()};
+                default -> throw new IllegalStateException(option);
+            };
+            if (sameSetting(option, nowAndThen[0], nowAndThen[1])) continue;
+            changes.add(option + " " + text(nowAndThen[0]) + " (was " + text(nowAndThen[1]) + ")");
+            switch (option) {
+                case "--epochs" -> b.epochs(o.epochs());
+                case "--lr" -> b.lr(o.lr());
+                case "--schedule" -> b.schedule(o.schedule());
+                case "--warmup" -> b.warmup(o.warmup());
+                case "--clip" -> b.clip(o.clip());
+                case "--patience" -> b.patience(o.patience());
+                case "--save-every" -> b.saveEvery(given.checkpoint().saveEvery());
+                case "--save-minutes" -> b.saveMinutes(given.checkpoint().saveMinutes());
+                case "--max-memory" -> b.maxMemory(maxMemory);
+                default -> throw new IllegalStateException(option);
             }
         }
         if (!changes.isEmpty()) out.println("resume with " + String.join(", ", changes));
-        try {
-            return JSON.treeToValue(now, TrainSettings.class);
-        } catch (Exception e) {
-            throw new RnnlabException("cannot apply the resume options: " + e.getMessage());
-        }
+        return b.build();
     }
 
     /** The checkpoint's corpus was a file that is no longer there: a copy given now is checked by its sha256. */
-    private static boolean movedCorpus(com.fasterxml.jackson.databind.JsonNode stored) {
-        if (stored == null || stored.isNull() || Dataset.isNamed(stored.asText())) return false;
+    private static boolean movedCorpus(String stored) {
+        if (stored.isEmpty() || Dataset.isNamed(stored)) return false;
         try {
-            return !Files.exists(Path.of(stored.asText()));
+            return !Files.exists(Path.of(stored));
         } catch (java.nio.file.InvalidPathException e) {
             return true;
         }
     }
 
-    private static String fieldOf(String option) {
-        String[] words = option.substring(2).split("-");
-        StringBuilder b = new StringBuilder(words[0]);
-        for (int i = 1; i < words.length; i++) b.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
-        return b.toString();
-    }
-
-    private static boolean sameSetting(String field, com.fasterxml.jackson.databind.JsonNode a, com.fasterxml.jackson.databind.JsonNode b) {
-        if (a == null || a.isNull() || b == null || b.isNull()) return (a == null || a.isNull()) == (b == null || b.isNull());
-        if (a.isNumber() && b.isNumber()) return a.asDouble() == b.asDouble();
-        if (field.equals("corpus")) {
-            if (a.asText().equals(b.asText())) return true;
+    private static boolean sameSetting(String option, Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) return x.doubleValue() == y.doubleValue();
+        String s = String.valueOf(a), t = String.valueOf(b);
+        if (option.equals("--corpus")) {
+            if (s.equals(t)) return true;
             try {
-                return Files.exists(Path.of(a.asText())) && Files.exists(Path.of(b.asText()))
-                        && Files.isSameFile(Path.of(a.asText()), Path.of(b.asText()));
+                return !s.isEmpty() && !t.isEmpty() && Files.exists(Path.of(s)) && Files.exists(Path.of(t))
+                        && Files.isSameFile(Path.of(s), Path.of(t));
             } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
                 return false;
             }
         }
-        return a.asText().equalsIgnoreCase(b.asText());
+        return s.equalsIgnoreCase(t);
     }
 
-    private static String text(com.fasterxml.jackson.databind.JsonNode v) {
-        return v == null || v.isNull() ? "(default)" : v.asText();
-    }
-
-    private static boolean holdsCheckpoint(Path dir) {
-        for (String suffix : new String[] {"", ".new", ".prev"}) {
-            if (Files.isRegularFile(Path.of(dir + suffix).resolve("config.json"))) return true;
-        }
-        return false;
-    }
-
-    /** A directory name a person would choose: the corpus's name, the model and its width. */
-    private static String runName(Corpus c, TrainSettings s) {
-        return safe(c.name().replaceFirst("\\.txt$", "")) + "-" + s.model() + "-h" + s.hidden();
-    }
-
-    private TrainSettings settingsFromOptions() {
-        String src = file != null ? file.toString() : corpus;
-        if (file != null && corpus != null) throw new RnnlabException("give either FILE or --corpus, not both");
-        return new TrainSettings(src, tokens, normalize, minFreq, model.toLowerCase(Locale.ROOT), hidden, layers, embed, bidirectional,
-                dropout, batch, steps, sampling, epochs == null ? TrainSettings.UNSET : epochs, lr, clip, optimizer, weightDecay,
-                schedule, warmup, split, patience, seed, init, bptt, maxTokens == null ? TrainSettings.UNSET : maxTokens);
+    private static String text(Object v) {
+        String s = String.valueOf(v);
+        return v == null || s.isEmpty() || (v instanceof Integer i && i == RunSpec.CORPUS_DEFAULT) ? "(default)" : s;
     }
 
     /** "90s", "10m", "1.5h" or plain seconds. */
@@ -583,68 +536,12 @@ final class TrainCommand implements Callable<Integer> {
         throw new RnnlabException("--time-budget '" + text + "' is not a positive duration: use e.g. 90s, 10m or 1.5h");
     }
 
-    /** The shape {@link #newModel} builds, known before anything is allocated. */
-    static ModelConfig modelShape(TrainSettings s, int vocab) {
-        CellType cell = s.model().equals("scratch") ? CellType.RNN_TANH : cellOf(s.model());
-        return new ModelConfig(cell, vocab, s.embed(), s.hidden(), s.layers(), s.bidirectional(), s.dropout());
-    }
-
-    private static CellType cellOf(String model) {
-        try {
-            return CellType.parse(model);
-        } catch (IllegalArgumentException e) {
-            throw new RnnlabException("unknown --model '" + model + "': use scratch, rnn, rnn_relu, gru or lstm");
-        }
-    }
-
-    static LanguageModel newModel(TrainSettings s, int vocab, Gemm gemm) {
-        Rng initRng = new Rng(s.seed() ^ 0x5DEECE66DL);
-        String init = s.init().toLowerCase(Locale.ROOT);
-        if (s.model().equals("scratch")) {
-            if (s.layers() != 1 || s.embed() != 0 || s.bidirectional() || s.dropout() != 0) {
-                throw new RnnlabException("the scratch model is D2L 8.5's: one layer, one-hot, one direction; use --model rnn for more");
-            }
-            ScratchRnn r = new ScratchRnn(vocab, s.hidden(), gemm);
-            if (init.equals("pytorch")) throw new RnnlabException("--init pytorch is for the engine's models; the scratch model uses d2l");
-            r.initD2l(initRng);
-            return r;
-        }
-        CellType cell = cellOf(s.model());
-        RecurrentLanguageModel m = new RecurrentLanguageModel(
-                new ModelConfig(cell, vocab, s.embed(), s.hidden(), s.layers(), s.bidirectional(), s.dropout()), gemm);
-        switch (init) {
-            case "auto", "pytorch" -> m.initPyTorchDefault(initRng);
-            case "d2l" -> m.initD2l(initRng);
-            default -> throw new RnnlabException("unknown --init '" + s.init() + "': use auto, d2l or pytorch");
-        }
-        return m;
-    }
-
-    /** The same model (same weights) with its batches split over {@code shards} threads. */
-    private LanguageModel shard(LanguageModel m, Gemm gemm) {
-        if (!(m instanceof RecurrentLanguageModel)) throw new RnnlabException("--shards is for the engine's models, not --model scratch");
-        ShardedModel sharded = new ShardedModel(m.config(), gemm, shards);
-        System.arraycopy(m.parameters().values(), 0, sharded.parameters().values(), 0, m.parameters().size());
-        return sharded;
-    }
-
-    static String describe(LanguageModel m, TrainSettings s) {
+    static String describe(LanguageModel m, RunSpec s) {
         ModelConfig c = m.config();
-        if (s.model().equals("scratch")) return "scratch RNN (D2L 8.5), hidden " + c.hidden();
+        if (s.model().kind() == ModelKind.SCRATCH) return "scratch RNN (D2L 8.5), hidden " + c.hidden();
         return String.format(Locale.ROOT, "%s%s, %d layer%s x %d hidden, %s input%s", c.bidirectional() ? "bidirectional " : "",
                 c.cell().label(), c.layers(), c.layers() > 1 ? "s" : "", c.hidden(), c.embed() > 0 ? c.embed() + "-d embedding" : "one-hot",
                 c.dropout() > 0 ? ", dropout " + c.dropout() : "");
-    }
-
-    private static void checkSameCorpus(Checkpoint.Loaded resumed, Corpus c) {
-        Checkpoint.Provenance p = resumed.info().provenance();
-        if (p != null && !p.sha256().equals(c.sha256())) {
-            throw new RnnlabException("the corpus has changed since the checkpoint (sha256 " + c.sha256().substring(0, 12)
-                    + " now, " + p.sha256().substring(0, 12) + " then); resume needs the same data");
-        }
-        if (!resumed.vocabulary().equals(c.vocabulary())) {
-            throw new RnnlabException("the corpus's vocabulary differs from the checkpoint's; resume needs the same data and tokenization");
-        }
     }
 
     private static void writeCurve(Path file, String title, List<EpochMetrics> history) {
@@ -666,9 +563,5 @@ final class TrainCommand implements Callable<Integer> {
             b.append(c.vocabulary().tokenOf(idx[i]));
         }
         return b.toString();
-    }
-
-    private static String safe(String name) {
-        return name.replaceAll("[^A-Za-z0-9._-]+", "_");
     }
 }

@@ -103,7 +103,7 @@ class ReliabilityTest {
                 "--sample-length", "0");
         ok(changed);
         assertThat(changed.out()).contains("resume with --epochs 3 (was 2), --lr 0.1 (was 0.5)").contains("lr 0.1");
-        assertThat(JSON.readTree(ck.resolve("config.json").toFile()).at("/info/training/lr").asDouble()).isEqualTo(0.1);
+        assertThat(JSON.readTree(ck.resolve("config.json").toFile()).at("/info/training/optimization/lr").asDouble()).isEqualTo(0.1);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.rnnlab.cli;
 
+import dev.rnnlab.data.CorpusChoice;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rnnlab.RealCorpora;
@@ -90,7 +92,7 @@ class StatsCommandTest {
         Dataset unreachable = new Dataset("timemachine", "timemachine.txt", URI.create("http://127.0.0.1:1/t.txt"),
                 Dataset.TIMEMACHINE.sha256(), 1, Normalizer.D2L);
         StringWriter err = new StringWriter();
-        CorpusChoice.Loaded loaded = CorpusChoice.load(null, null, unreachable, dir, null, Tokenizer.WORD,
+        CorpusChoice.Loaded loaded = CorpusOptions.load(null, null, unreachable, dir, null, Tokenizer.WORD,
                 new PrintWriter(err));
         assertThat(err.toString()).hasLineCount(1).startsWith("rnnlab: corpus 'timemachine' is not cached in " + dir)
                 .contains("using the built-in synthetic corpus markov(order=3, alphabet=6");

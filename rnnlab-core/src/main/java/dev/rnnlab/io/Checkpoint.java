@@ -9,9 +9,9 @@ import dev.rnnlab.RnnlabException;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.MemoryBudget;
 import dev.rnnlab.nn.ModelConfig;
+import dev.rnnlab.nn.ModelKind;
+import dev.rnnlab.nn.Models;
 import dev.rnnlab.nn.Parameters;
-import dev.rnnlab.nn.RecurrentLanguageModel;
-import dev.rnnlab.nn.ScratchRnn;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Vocabulary;
 import dev.rnnlab.train.EpochMetrics;
@@ -72,7 +72,12 @@ public final class Checkpoint {
      * What {@code config.json} holds: {@code kind} is "rnn" for the engine's models (PyTorch-compatible
      * names) or "scratch" for D2L's scratch RNN; {@code training} is the command's own settings, opaque here.
      */
-    public record Info(String rnnlabVersion, String kind, ModelConfig model, Provenance provenance, JsonNode training) {}
+    public record Info(String rnnlabVersion, String kind, ModelConfig model, Provenance provenance, JsonNode training) {
+        /** The model kind {@code kind} names. */
+        public ModelKind modelKind() {
+            return ModelKind.fromId(kind);
+        }
+    }
 
     /** A checkpoint read back: a ready model, and what a resumed run needs (null when not saved). */
     public record Loaded(Path directory, Info info, Vocabulary vocabulary, LanguageModel model,
@@ -81,15 +86,6 @@ public final class Checkpoint {
         public boolean resumable() {
             return optimizerState != null && progress != null;
         }
-    }
-
-    /** Builds an empty model of the kind and shape a checkpoint describes. */
-    public static LanguageModel newModel(String kind, ModelConfig config, Gemm gemm) {
-        return switch (kind == null ? "" : kind) {
-            case "scratch" -> new ScratchRnn(config.vocab(), config.hidden(), gemm);
-            case "rnn" -> new RecurrentLanguageModel(config, gemm);
-            default -> throw new RnnlabException("unknown model kind '" + kind + "' in checkpoint (expected rnn or scratch)");
-        };
     }
 
     /**
@@ -292,7 +288,12 @@ public final class Checkpoint {
                     + "); put back the checkpoint's own vocab.json");
         }
         MemoryBudget.require(info.model(), MemoryBudget.inferenceBytes(info.model()), "the checkpoint's model (" + dir + ")");
-        LanguageModel model = newModel(info.kind(), info.model(), gemm);
+        LanguageModel model;
+        try {
+            model = Models.empty(info.modelKind(), info.model(), gemm);
+        } catch (RnnlabException e) {
+            throw new RnnlabException("checkpoint '" + dir + "': " + e.getMessage());
+        }
         SafeTensors.Contents weights = SafeTensors.read(from.resolve(MODEL));
         loadParameters(model.parameters(), weights, from.resolve(MODEL));
         String bad = firstNonFinite(model.parameters());

@@ -1,0 +1,78 @@
+package dev.rnnlab.nn;
+
+import dev.rnnlab.Rng;
+import dev.rnnlab.RnnlabException;
+import dev.rnnlab.tensor.Gemm;
+
+/**
+ * The one place language models are built: empty (to load weights into), initialised (to train), or
+ * sharded over threads. Training, checkpoint loading and the benchmarks all come here, so a model of a
+ * given kind, shape and seed is the same model whichever path built it.
+ */
+public final class Models {
+    /** Mixed into the run's seed so the initial weights do not share a stream with the data's sampling. */
+    private static final long INIT_STREAM = 0x5DEECE66DL;
+
+    private Models() {}
+
+    /** A model of this kind and shape with all parameters zero, ready for {@code Checkpoint} to load weights into. */
+    public static LanguageModel empty(ModelKind kind, ModelConfig config, Gemm gemm) {
+        return switch (kind) {
+            case SCRATCH -> {
+                requireScratchShape(config);
+                yield new ScratchRnn(config.vocab(), config.hidden(), gemm);
+            }
+            case ENGINE -> new RecurrentLanguageModel(config, gemm);
+        };
+    }
+
+    /**
+     * A new model, initialised as {@code init} says from a stream derived from {@code seed}: the same
+     * arguments give the same weights on every machine.
+     */
+    public static LanguageModel initialized(ModelKind kind, ModelConfig config, Initialization init, long seed, Gemm gemm) {
+        Rng rng = new Rng(seed ^ INIT_STREAM);
+        LanguageModel m = empty(kind, config, gemm);
+        switch (m) {
+            case ScratchRnn scratch -> {
+                if (init == Initialization.PYTORCH) {
+                    throw new RnnlabException("the pytorch initialisation is for the engine's models; the scratch model uses d2l");
+                }
+                scratch.initD2l(rng);
+            }
+            case RecurrentLanguageModel engine -> {
+                if (init == Initialization.D2L) engine.initD2l(rng);
+                else engine.initPyTorchDefault(rng);
+            }
+            default -> throw new IllegalStateException("unexpected model " + m.getClass());
+        }
+        return m;
+    }
+
+    /**
+     * The same model, with the same weights, whose batches are split over {@code shards} threads (data
+     * parallelism); {@code shards == 1} returns {@code model} itself.
+     */
+    public static LanguageModel sharded(LanguageModel model, int shards, Gemm gemm) {
+        if (shards < 1) throw new RnnlabException("shards must be >= 1, got " + shards);
+        if (shards == 1) return model;
+        if (!(model instanceof RecurrentLanguageModel)) {
+            throw new RnnlabException("sharding is for the engine's models, not the scratch model");
+        }
+        ShardedModel sharded = new ShardedModel(model.config(), gemm, shards);
+        System.arraycopy(model.parameters().values(), 0, sharded.parameters().values(), 0, model.parameters().size());
+        return sharded;
+    }
+
+    /** The kind of a built model: what its checkpoint records. */
+    public static ModelKind kindOf(LanguageModel model) {
+        return model instanceof ScratchRnn ? ModelKind.SCRATCH : ModelKind.ENGINE;
+    }
+
+    private static void requireScratchShape(ModelConfig c) {
+        if (c.cell() != CellType.RNN_TANH || c.layers() != 1 || c.embed() != 0 || c.bidirectional() || c.dropout() != 0) {
+            throw new RnnlabException("the scratch model is D2L 8.5's: one tanh layer, one-hot, one direction, no dropout;"
+                    + " use the engine's rnn for more");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.rnnlab.run;
+
+import static dev.rnnlab.run.InvalidSpecException.require;
+
+import dev.rnnlab.nn.CellType;
+import dev.rnnlab.nn.Initialization;
+import dev.rnnlab.nn.ModelConfig;
+import dev.rnnlab.nn.ModelKind;
+import java.io.Serializable;
+
+/**
+ * The model a run trains; the vocabulary size comes from the corpus.
+ *
+ * @param kind          the engine's layers, or D2L 8.5's scratch RNN (one tanh layer, one-hot, one direction)
+ * @param cell          RNN (tanh or ReLU), GRU or LSTM
+ * @param hidden        hidden units per layer and direction
+ * @param layers        stacked layers
+ * @param embed         embedding size; 0 feeds one-hot vectors, as D2L does
+ * @param bidirectional both directions (evaluation only: such a model reads each token's future)
+ * @param dropout       dropout between stacked layers, in [0, 1)
+ * @param init          how the weights are drawn
+ */
+public record ModelSpec(ModelKind kind, CellType cell, int hidden, int layers, int embed, boolean bidirectional,
+                        float dropout, Initialization init) implements Serializable {
+    /** Checks every field, naming the first bad one. */
+    public ModelSpec {
+        require(kind != null, "model.kind", "must be ENGINE or SCRATCH");
+        require(cell != null, "model.cell", "must be RNN_TANH, RNN_RELU, GRU or LSTM");
+        require(init != null, "model.init", "must be AUTO, D2L or PYTORCH");
+        require(hidden >= 1, "model.hidden", "must be >= 1, got " + hidden);
+        require(layers >= 1, "model.layers", "must be >= 1, got " + layers);
+        require(embed >= 0, "model.embed", "must be >= 0 (0 = one-hot), got " + embed);
+        require(dropout >= 0 && dropout < 1, "model.dropout", "must be in [0, 1), got " + dropout);
+        if (kind == ModelKind.SCRATCH) {
+            require(cell == CellType.RNN_TANH && layers == 1 && embed == 0 && !bidirectional && dropout == 0, "model.kind",
+                    "scratch is D2L 8.5's RNN: one tanh layer, one-hot, one direction, no dropout; use the engine's rnn for more");
+            require(init != Initialization.PYTORCH, "model.init", "pytorch is for the engine's models; the scratch model uses d2l");
+        }
+    }
+
+    /** D2L 8.6's model: the engine's tanh RNN, one layer of 512, one-hot input. */
+    public static ModelSpec d2l() {
+        return new ModelSpec(ModelKind.ENGINE, CellType.RNN_TANH, 512, 1, 0, false, 0f, Initialization.AUTO);
+    }
+
+    /** The model's shape over a vocabulary of {@code vocab} tokens. */
+    public ModelConfig config(int vocab) {
+        return new ModelConfig(cell, vocab, embed, hidden, layers, bidirectional, dropout);
+    }
+
+    /** The command line's name for the model: "scratch", or the cell's ("rnn", "rnn_relu", "gru", "lstm"). */
+    public String name() {
+        if (kind == ModelKind.SCRATCH) return "scratch";
+        return switch (cell) {
+            case RNN_TANH -> "rnn";
+            case RNN_RELU -> "rnn_relu";
+            case GRU -> "gru";
+            case LSTM -> "lstm";
+        };
+    }
+}

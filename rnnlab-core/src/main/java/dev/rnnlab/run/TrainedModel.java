@@ -1,0 +1,164 @@
+package dev.rnnlab.run;
+
+import dev.rnnlab.Rng;
+import dev.rnnlab.RnnlabException;
+import dev.rnnlab.generate.Generator;
+import dev.rnnlab.generate.Prompt;
+import dev.rnnlab.generate.TokenSampler;
+import dev.rnnlab.io.Checkpoint;
+import dev.rnnlab.io.IoErrors;
+import dev.rnnlab.io.SafeTensors;
+import dev.rnnlab.nn.LanguageModel;
+import dev.rnnlab.nn.Parameters;
+import dev.rnnlab.tensor.Gemm;
+import dev.rnnlab.text.Corpus;
+import dev.rnnlab.text.Normalizer;
+import dev.rnnlab.text.Tokenizer;
+import dev.rnnlab.text.Vocabulary;
+import dev.rnnlab.train.Evaluator;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A language model with the text pipeline it was trained with (normalization, tokenization, vocabulary):
+ * the short path for what one does with a trained model. Load one from a checkpoint or take it from a
+ * finished {@link TrainingRun}; generate text from a prefix, score a text, export the weights for PyTorch.
+ * Text in and text out; the token ids stay inside.
+ */
+public final class TrainedModel {
+    /** Streams and chunk length for scoring, as {@code rnnlab eval}'s defaults. */
+    private static final int SCORE_STREAMS = 32, SCORE_STEPS = 256;
+
+    private final LanguageModel model;
+    private final Vocabulary vocabulary;
+    private final Normalizer normalizer;
+    private final Tokenizer tokenizer;
+    private final String version;
+
+    private TrainedModel(LanguageModel model, Vocabulary vocabulary, Normalizer normalizer, Tokenizer tokenizer, String version) {
+        this.model = model;
+        this.vocabulary = vocabulary;
+        this.normalizer = normalizer;
+        this.tokenizer = tokenizer;
+        this.version = version;
+    }
+
+    /** The model saved in a checkpoint directory, on the default backend (OpenBLAS when it loads, else pure Java). */
+    public static TrainedModel load(Path checkpoint) {
+        return load(checkpoint, Gemm.create(Gemm.Backend.AUTO, 1, false));
+    }
+
+    /** The model saved in a checkpoint directory, on the given backend. */
+    public static TrainedModel load(Path checkpoint, Gemm gemm) {
+        Checkpoint.Loaded c = Checkpoint.read(checkpoint, gemm);
+        Checkpoint.Provenance p = c.info().provenance();
+        return new TrainedModel(c.model(), c.vocabulary(), Normalizer.parse(p.normalizer()), Tokenizer.parse(p.tokenizer()),
+                c.info().rnnlabVersion());
+    }
+
+    /** The model a run trained, as it is now (call after {@link TrainingRun#run()}, before closing the run). */
+    public static TrainedModel of(TrainingRun run) {
+        Corpus c = run.corpus();
+        return new TrainedModel(run.model(), c.vocabulary(), c.normalizer(), c.tokenizer(), dev.rnnlab.RnnlabVersion.get());
+    }
+
+    /** D2L's {@code predict_ch8}: warm up on {@code prefix}, then {@code tokens} greedy tokens; returns prefix and continuation. */
+    public String generate(String prefix, int tokens) {
+        return generate(prefix, tokens, TokenSampler.greedy(), 0);
+    }
+
+    /**
+     * Warms up on {@code prefix}, then draws {@code tokens} tokens with {@code sampler} (e.g.
+     * {@code TokenSampler.sampling(0.8, 0, 0.95)}) from a generator seeded with {@code seed}; the same seed
+     * gives the same text. Prefix tokens outside the vocabulary are read as {@code <unk>}.
+     */
+    public String generate(String prefix, int tokens, TokenSampler sampler, long seed) {
+        return generate(prefix, tokens, sampler, seed, w -> { });
+    }
+
+    /** As {@link #generate(String, int, TokenSampler, long)}, telling {@code warnings} about unknown prefix tokens. */
+    public String generate(String prefix, int tokens, TokenSampler sampler, long seed, Consumer<String> warnings) {
+        if (tokens < 0) throw new RnnlabException("tokens to generate must be >= 0, got " + tokens);
+        if (model.config().bidirectional()) {
+            throw new RnnlabException("a bidirectional model reads each token's future, so it cannot generate (score text with it)");
+        }
+        int[] ids = Prompt.encode(prefix, normalizer, tokenizer, vocabulary, warnings);
+        StringBuilder out = new StringBuilder(prefix);
+        new Generator(model).generate(ids, tokens, sampler, new Rng(seed), t -> out.append(Prompt.render(t, tokenizer, vocabulary)));
+        return out.toString();
+    }
+
+    /** Perplexity and bits per token of the model on {@code text}, read with the model's own pipeline. */
+    public Evaluator.Result score(String text) {
+        List<String> tokens = tokenizer.tokenize(text, normalizer);
+        return score(vocabulary.encode(tokens), "the text");
+    }
+
+    /** Perplexity and bits per token of the model on a UTF-8 file (streamed; tokens outside the vocabulary are {@code <unk>}). */
+    public Evaluator.Result score(Path file) {
+        return score(Corpus.encode(file, normalizer, tokenizer, vocabulary).indices(), "'" + file + "'");
+    }
+
+    private Evaluator.Result score(int[] ids, String what) {
+        if (ids.length < 2) throw new RnnlabException(what + " has " + ids.length + " token(s); scoring needs at least 2");
+        int streams = Math.max(1, Math.min(SCORE_STREAMS, (ids.length - 1) / 2));
+        int chunk = Math.min(SCORE_STEPS, Math.max(1, (ids.length - 1) / streams));
+        return Evaluator.evaluate(model, ids, streams, chunk);
+    }
+
+    /**
+     * Writes the weights as one safetensors file under PyTorch's names ({@code rnn.weight_ih_l0},
+     * {@code linear.weight}, ...: D2L's RNNModel), so {@code safetensors.torch.load_file} and {@code load_state_dict} read it.
+     * The file appears whole or not at all.
+     */
+    public void exportSafetensors(Path file) {
+        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+        Parameters p = model.parameters();
+        for (Parameters.Tensor t : p.tensors()) tensors.put(t.name(), new SafeTensors.Tensor(t.shape(), p.get(t.name())));
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            if (file.getParent() != null) Files.createDirectories(file.getParent());
+            SafeTensors.write(tmp, tensors, Map.of("format", "pt", "generator", "rnnlab " + version,
+                    "cell", model.config().cell().label()));
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the original error is the one to report
+            }
+            throw new RnnlabException("cannot write '" + file + "': " + IoErrors.describeWrite(file, e));
+        }
+    }
+
+    /** The network itself, for what the short path does not cover. */
+    public LanguageModel model() {
+        return model;
+    }
+
+    /** The vocabulary, index 0 being {@code <unk>}. */
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    /** The normalization text goes through before tokenizing. */
+    public Normalizer normalizer() {
+        return normalizer;
+    }
+
+    /** Characters or words. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+}

@@ -1,0 +1,369 @@
+package dev.rnnlab.run;
+
+import dev.rnnlab.RnnlabException;
+import dev.rnnlab.RnnlabVersion;
+import dev.rnnlab.bptt.BpttStrategy;
+import dev.rnnlab.data.CorpusChoice;
+import dev.rnnlab.data.Dataset;
+import dev.rnnlab.data.Sampling;
+import dev.rnnlab.data.SequenceSampler;
+import dev.rnnlab.data.Split;
+import dev.rnnlab.io.Checkpoint;
+import dev.rnnlab.io.CheckpointLock;
+import dev.rnnlab.io.CheckpointSaver;
+import dev.rnnlab.nn.LanguageModel;
+import dev.rnnlab.nn.MemoryBudget;
+import dev.rnnlab.nn.ModelConfig;
+import dev.rnnlab.nn.Models;
+import dev.rnnlab.tensor.Gemm;
+import dev.rnnlab.text.Corpus;
+import dev.rnnlab.text.Tokenizer;
+import dev.rnnlab.train.EpochMetrics;
+import dev.rnnlab.train.GradientDiagnostics;
+import dev.rnnlab.train.JsonLinesLog;
+import dev.rnnlab.train.LearningRateSchedule;
+import dev.rnnlab.train.Optimizer;
+import dev.rnnlab.train.Trainer;
+import dev.rnnlab.train.TrainingConfig;
+import dev.rnnlab.train.TrainingDivergedException;
+import dev.rnnlab.train.TrainingListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A training run assembled from a {@link RunSpec}: the corpus loaded, cut and checked, the model built (or
+ * taken from the checkpoint it resumes), the sampler, strategy, optimizer and {@link Trainer} made, and the
+ * listeners attached in the order that keeps checkpoints safe (progress, then the checkpoint saver, whose
+ * health check stops a diverged run before the log line and the save, then the JSON-lines log, then
+ * diagnostics). {@code rnnlab train} and {@code rnnlab bptt compare} are thin layers over it, and a Spark
+ * executor builds one from the same description.
+ *
+ * <p>With a checkpoint directory the run holds that directory's lock from {@link Builder#build()} to
+ * {@link #close()}, refuses to start over a checkpoint it was not told to replace, and saves as the spec's
+ * {@link CheckpointSpec} says. Without one it writes nothing.
+ */
+public final class TrainingRun implements AutoCloseable {
+    private final RunSpec spec;
+    private final CorpusChoice.Loaded source;
+    private final Corpus corpus;
+    private final int[] train, validation;
+    private final BpttStrategy strategy;
+    private final SequenceSampler sampler;
+    private final LanguageModel model;
+    private final Optimizer optimizer;
+    private final Trainer trainer;
+    private final Path directory;  // null: nothing is saved
+    private final CheckpointSaver saver;  // null without a directory
+    private final CheckpointLock ownLock;  // null when the caller holds it, or without a directory
+    private final boolean resumed;
+
+    private TrainingRun(Builder b) {
+        RunSpec requested = b.spec;
+        CheckpointLock lock = null;
+        try {
+            // data
+            DataSpec d = requested.data();
+            source = b.corpus != null ? b.corpus : load(d, b);
+            spec = requested.resolvedFor(!source.hasKnownEntropyRate() && d.tokens() == Tokenizer.CHAR
+                    && source.corpus().name().equals(Dataset.TIMEMACHINE.fileName()));
+            d = spec.data();
+            Corpus whole = d.maxTokens() > 0 ? source.corpus().firstTokens(d.maxTokens()) : source.corpus();
+            // with a split, the vocabulary is the training part's (held-out tokens it never saw are <unk>, as
+            // for the n-gram models); minFreq drops rarer tokens
+            int trainLength = d.hasSplit() ? Split.parse(d.split()).apply(whole.indices()).train().length : whole.length();
+            corpus = d.hasSplit() || d.minFreq() > 0 ? whole.withVocabularyOfFirst(trainLength, d.minFreq()) : whole;
+            if (corpus.vocabulary().size() < 2) {
+                throw new RnnlabException("the vocabulary is only <unk>: no token of the training text occurs " + d.minFreq()
+                        + " times (--min-freq); lower --min-freq");
+            }
+            Split.Parts parts = d.hasSplit() ? Split.parse(d.split()).apply(corpus.indices()) : null;
+            if (b.resumeFrom != null) checkSameCorpus(b.resumeFrom, corpus);
+            train = parts == null ? corpus.indices() : parts.train();
+            validation = parts == null ? new int[0] : parts.validation();
+            if (train.length < 2) throw new RnnlabException("the training text has " + train.length + " token(s); it needs at least 2");
+            strategy = spec.bptt().newStrategy();
+            sampler = (strategy.wantsWholeSequence() ? Sampling.WHOLE_STREAM : d.sampling()).over(train, d.batch(), d.steps());
+
+            // where it goes: locked before the first write
+            directory = b.directory != null ? b.directory : b.directoryRoot != null ? b.directoryRoot.resolve(defaultName()) : null;
+            if (directory != null && b.heldLock == null) lock = CheckpointLock.acquire(directory);
+            if (directory != null && b.resumeFrom == null && !b.overwrite && holdsCheckpoint(directory)) {
+                throw new RnnlabException("'" + directory + "' holds a checkpoint already: continue it with --resume " + directory
+                        + " --epochs N, or start over with --overwrite (or give another --checkpoint)");
+            }
+
+            // model: its memory is checked before it is allocated
+            ModelSpec ms = spec.model();
+            ModelConfig shape = b.resumeFrom != null ? b.resumeFrom.model().config() : ms.config(corpus.vocabulary().size());
+            MemoryBudget.require(shape, MemoryBudget.trainingBytes(shape, spec.optimization().stateSlots(), b.shards,
+                    sampler.steps(), d.batch()), "the model");
+            LanguageModel m = b.resumeFrom != null ? b.resumeFrom.model()
+                    : Models.initialized(ms.kind(), shape, ms.init(), spec.optimization().seed(), b.gemm);
+            model = Models.sharded(m, b.shards, b.gemm);
+            OptimizationSpec o = spec.optimization();
+            optimizer = Optimizer.parse(o.optimizer(), o.weightDecay(), model.parameters().size());
+            TrainingConfig tc = new TrainingConfig(o.epochs(), o.lr(), LearningRateSchedule.parse(o.schedule()).withWarmup(o.warmup()),
+                    o.clip(), o.patience(), o.seed(), b.timeBudgetSeconds);
+            trainer = new Trainer(model, sampler, validation, tc, optimizer, strategy);
+            resumed = b.resumeFrom != null;
+            if (resumed) {
+                optimizer.restore(b.resumeFrom.optimizerState(), b.resumeFrom.optimizerSteps());
+                trainer.restore(b.resumeFrom.progress());
+                if (trainer.epochsDone() >= o.epochs()) {
+                    throw new RnnlabException("checkpoint '" + b.resumeFrom.directory() + "' has already trained " + trainer.epochsDone()
+                            + " of " + o.epochs() + " epochs; pass --epochs N with N > " + trainer.epochsDone() + " to continue");
+                }
+            }
+
+            // listeners: progress first; the saver's health check comes before the log line, so an epoch
+            // that diverged is neither saved nor logged
+            for (TrainingListener l : b.listeners) trainer.addListener(l);
+            if (directory != null) {
+                saver = new CheckpointSaver(directory, checkpointInfo(), corpus.vocabulary(), spec.checkpoint().saveEvery(),
+                        spec.checkpoint().saveMinutes(), CheckpointSaver.probeOf(validation.length >= 2 ? validation : train,
+                        d.batch(), sampler.steps()));
+                trainer.addListener(saver);
+            } else {
+                saver = null;
+            }
+            Path log = b.metricsLog != null ? b.metricsLog : directory != null ? directory.resolve("metrics.jsonl") : null;
+            if (log != null) trainer.addListener(new JsonLinesLog(log));
+            if (b.diagnosticsProbeSteps > 0) {
+                if (directory == null) throw new RnnlabException("gradient diagnostics are written into the checkpoint directory; give one");
+                trainer.addListener(new GradientDiagnostics(directory.resolve("diagnostics"), train, Math.min(8, d.batch()),
+                        b.diagnosticsProbeSteps, o.clip()));
+            }
+            ownLock = lock;
+        } catch (RuntimeException | Error e) {
+            if (lock != null) lock.close();
+            throw e;
+        }
+    }
+
+    /** A builder for a run of {@code spec}; everything else has a default (pure-Java-or-OpenBLAS GEMM, nothing saved). */
+    public static Builder builder(RunSpec spec) {
+        return new Builder(spec);
+    }
+
+    /**
+     * Trains to the end (the spec's epochs, early stopping or the time budget) and returns every epoch's
+     * metrics. A diverged run stops with a one-line {@link RnnlabException} that says which checkpoint
+     * holds the last healthy epoch.
+     */
+    public List<EpochMetrics> run() {
+        try {
+            return trainer.run();
+        } catch (TrainingDivergedException e) {
+            if (saver == null) throw e;
+            throw new RnnlabException(e.getMessage() + "; " + (saver.savedEpoch() > 0
+                    ? "the checkpoint in " + directory + " holds epoch " + saver.savedEpoch() + ", from before it diverged"
+                    : "no checkpoint was written") + (saver.bestEpoch() > 0 ? ", the best in "
+                    + directory.resolve(CheckpointSaver.BEST) + " epoch " + saver.bestEpoch() : ""));
+        }
+    }
+
+    /** The spec as run: {@link RunSpec#CORPUS_DEFAULT} resolved for the corpus. */
+    public RunSpec spec() {
+        return spec;
+    }
+
+    /** The corpus as loaded, with where it came from. */
+    public CorpusChoice.Loaded source() {
+        return source;
+    }
+
+    /** The corpus trained on: {@code maxTokens} applied, with the training part's vocabulary when split. */
+    public Corpus corpus() {
+        return corpus;
+    }
+
+    /** The training tokens. */
+    public int[] trainTokens() {
+        return train;
+    }
+
+    /** The validation tokens; empty without a split. */
+    public int[] validationTokens() {
+        return validation;
+    }
+
+    /** The model being trained (sharded when asked). */
+    public LanguageModel model() {
+        return model;
+    }
+
+    /** The training loop; add listeners here before {@link #run()} if they need not come before the saver. */
+    public Trainer trainer() {
+        return trainer;
+    }
+
+    /** The batches, as the strategy needs them. */
+    public SequenceSampler sampler() {
+        return sampler;
+    }
+
+    /** The BPTT strategy, this run's own instance. */
+    public BpttStrategy strategy() {
+        return strategy;
+    }
+
+    /** The optimizer. */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** Whether this run continues a checkpoint. */
+    public boolean resumed() {
+        return resumed;
+    }
+
+    /** Where checkpoints go; empty when nothing is saved. */
+    public Optional<Path> checkpointDirectory() {
+        return Optional.ofNullable(directory);
+    }
+
+    /** The epoch of the last checkpoint this run saved, or -1. */
+    public int savedEpoch() {
+        return saver == null ? -1 : saver.savedEpoch();
+    }
+
+    /** The epoch of the best-by-validation checkpoint this run saved, or -1. */
+    public int bestEpoch() {
+        return saver == null ? -1 : saver.bestEpoch();
+    }
+
+    /** Releases the checkpoint directory's lock (when this run took it) and the shard threads. */
+    @Override
+    public void close() {
+        if (model instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // worker threads are daemons; nothing else to release
+            }
+        }
+        if (ownLock != null) ownLock.close();
+    }
+
+    /** A directory name a person would choose: the corpus's name, the model and its width. */
+    private String defaultName() {
+        return (source.corpus().name().replaceFirst("\\.txt$", "") + "-" + spec.model().name() + "-h" + spec.model().hidden())
+                .replaceAll("[^A-Za-z0-9._-]+", "_");
+    }
+
+    private Checkpoint.Info checkpointInfo() {
+        Checkpoint.Provenance provenance = new Checkpoint.Provenance(corpus.name(), corpus.sha256(), corpus.normalizer().id(),
+                corpus.tokenizer().id(), corpus.length(), corpus.vocabulary().sha256());
+        return new Checkpoint.Info(RnnlabVersion.get(), Models.kindOf(model).id(), model.config(), provenance, spec.toJson());
+    }
+
+    private static CorpusChoice.Loaded load(DataSpec d, Builder b) {
+        if (d.corpus().isEmpty()) return CorpusChoice.loadDefault(Dataset.TIMEMACHINE, b.dataDir, d.normalizer(), d.tokens(), b.warnings);
+        return CorpusChoice.load(d.corpus(), b.dataDir, d.normalizer(), d.tokens());
+    }
+
+    private static void checkSameCorpus(Checkpoint.Loaded resumed, Corpus c) {
+        Checkpoint.Provenance p = resumed.info().provenance();
+        if (p != null && !p.sha256().equals(c.sha256())) {
+            throw new RnnlabException("the corpus has changed since the checkpoint (sha256 " + c.sha256().substring(0, 12)
+                    + " now, " + p.sha256().substring(0, 12) + " then); resume needs the same data");
+        }
+        if (!resumed.vocabulary().equals(c.vocabulary())) {
+            throw new RnnlabException("the corpus's vocabulary differs from the checkpoint's; resume needs the same data and tokenization");
+        }
+    }
+
+    private static boolean holdsCheckpoint(Path dir) {
+        for (String suffix : new String[] {"", ".new", ".prev"}) {
+            if (Files.isRegularFile(Path.of(dir + suffix).resolve("config.json"))) return true;
+        }
+        return false;
+    }
+
+    /** The choices around a run that do not change what is trained: compute, output, resumption. */
+    public static final class Builder {
+        private final RunSpec spec;
+        private Gemm gemm;
+        private Path dataDir, directory, directoryRoot, metricsLog;
+        private CheckpointLock heldLock;
+        private Checkpoint.Loaded resumeFrom;
+        private CorpusChoice.Loaded corpus;
+        private boolean overwrite;
+        private int shards = 1, diagnosticsProbeSteps;
+        private double timeBudgetSeconds;
+        private Consumer<String> warnings = w -> { };
+        private final List<TrainingListener> listeners = new ArrayList<>();
+
+        private Builder(RunSpec spec) {
+            this.spec = Objects.requireNonNull(spec, "spec");
+        }
+
+        /** The matrix-product backend (default: OpenBLAS when its natives load, else pure Java; one thread). */
+        public Builder gemm(Gemm g) { gemm = g; return this; }
+
+        /** The corpus cache directory (default: {@code $RNNLAB_DATA}, else {@code ~/.cache/rnnlab}). */
+        public Builder dataDir(Path dir) { dataDir = dir; return this; }
+
+        /** Use this corpus instead of loading the spec's (a Spark executor's tokens, or one corpus for several runs). */
+        public Builder corpus(CorpusChoice.Loaded loaded) { corpus = loaded; return this; }
+
+        /** Save checkpoints, the metrics log and diagnostics into {@code dir}. */
+        public Builder checkpointDirectory(Path dir) { directory = dir; return this; }
+
+        /** Save into a directory under {@code root} named after the corpus and model, e.g. {@code runs/timemachine-lstm-h256}. */
+        public Builder checkpointDirectoryUnder(Path root) { directoryRoot = root; return this; }
+
+        /** The caller already holds the checkpoint directory's lock (taken before it read the checkpoint it resumes). */
+        public Builder lockHeld(CheckpointLock lock) { heldLock = lock; return this; }
+
+        /** Start over in a directory that holds a checkpoint (replaced at the first save); refused otherwise. */
+        public Builder overwrite(boolean replace) { overwrite = replace; return this; }
+
+        /** Continue this checkpoint: its model, optimizer state and progress; the corpus must be the same. */
+        public Builder resumeFrom(Checkpoint.Loaded checkpoint) { resumeFrom = checkpoint; return this; }
+
+        /** Split each batch's streams over this many threads (data parallelism; engine models only). */
+        public Builder shards(int n) {
+            if (n < 1) throw new RnnlabException("shards must be >= 1, got " + n);
+            shards = n;
+            return this;
+        }
+
+        /** Stop once this many seconds have gone into training batches; 0 for no limit. */
+        public Builder timeBudgetSeconds(double seconds) {
+            if (!(seconds >= 0) || Double.isInfinite(seconds)) throw new RnnlabException("time budget must be >= 0 seconds, got " + seconds);
+            timeBudgetSeconds = seconds;
+            return this;
+        }
+
+        /** The JSON-lines metrics log (default: {@code DIR/metrics.jsonl} with a checkpoint directory, else none). */
+        public Builder metricsLog(Path file) { metricsLog = file; return this; }
+
+        /** Gradient diagnostics into {@code DIR/diagnostics} on a probe of this many steps (0: none). */
+        public Builder diagnostics(int probeSteps) {
+            if (probeSteps < 0) throw new RnnlabException("probe steps must be >= 0, got " + probeSteps);
+            diagnosticsProbeSteps = probeSteps;
+            return this;
+        }
+
+        /** Where warnings go, such as falling back to the synthetic corpus (default: dropped). */
+        public Builder warnings(Consumer<String> sink) { warnings = Objects.requireNonNull(sink); return this; }
+
+        /** A listener that runs before the checkpoint saver (a progress display). */
+        public Builder listener(TrainingListener l) { listeners.add(Objects.requireNonNull(l)); return this; }
+
+        /** Assembles the run: loads and checks the corpus, takes the lock, builds the model and trainer. */
+        public TrainingRun build() {
+            if (gemm == null) gemm = Gemm.create(Gemm.Backend.AUTO, 1, false);
+            if (directory != null && directoryRoot != null) {
+                throw new RnnlabException("give a checkpoint directory or a root for one, not both");
+            }
+            return new TrainingRun(this);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.rnnlab.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rnnlab.RealCorpora;
+import dev.rnnlab.RnnlabException;
+import dev.rnnlab.io.Checkpoint;
+import dev.rnnlab.nn.CellType;
+import dev.rnnlab.tensor.Gemm;
+import dev.rnnlab.train.EpochMetrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingRunTest {
+    @TempDir
+    Path dir;
+
+    private final Gemm gemm = Gemm.create(Gemm.Backend.JAVA, 1, false);
+
+    private RunSpec lstm(int epochs) {
+        return RunSpec.builder().corpus(RealCorpora.timemachine()).maxTokens(3000).cell(CellType.LSTM).hidden(16)
+                .batch(4).steps(10).epochs(epochs).lr(1).split("0.9,0.1").build();
+    }
+
+    @Test
+    void aSpecBecomesATrainedAndSavedRun() throws Exception {
+        Path ck = dir.resolve("ck");
+        List<EpochMetrics> history;
+        try (TrainingRun run = TrainingRun.builder(lstm(2)).gemm(gemm).checkpointDirectory(ck).build()) {
+            assertThat(run.corpus().length()).isEqualTo(3000);
+            assertThat(run.trainTokens()).hasSize(2700);
+            assertThat(run.validationTokens()).hasSize(300);
+            history = run.run();
+            assertThat(run.savedEpoch()).isEqualTo(2);
+        }
+        assertThat(history).hasSize(2);
+        assertThat(history.getLast().trainPerplexity()).isLessThan(history.getFirst().trainPerplexity());
+        assertThat(ck.resolve("metrics.jsonl")).exists();
+        // the checkpoint stores the spec, which reads back to the run as it ran
+        Checkpoint.Loaded saved = Checkpoint.read(ck, gemm);
+        assertThat(RunSpec.of(saved.info())).isEqualTo(lstm(2));
+    }
+
+    @Test
+    void resumingIsBitIdenticalToAnUninterruptedRun() {
+        Path straight = dir.resolve("straight"), cut = dir.resolve("cut");
+        float[] expected;
+        try (TrainingRun run = TrainingRun.builder(lstm(3)).gemm(gemm).checkpointDirectory(straight).build()) {
+            run.run();
+            expected = run.model().parameters().values().clone();
+        }
+        try (TrainingRun run = TrainingRun.builder(lstm(2)).gemm(gemm).checkpointDirectory(cut).build()) {
+            run.run();
+        }
+        Checkpoint.Loaded saved = Checkpoint.read(cut, gemm);
+        RunSpec more = RunSpec.of(saved.info()).toBuilder().epochs(3).build();
+        try (TrainingRun run = TrainingRun.builder(more).gemm(gemm).checkpointDirectory(cut).resumeFrom(saved).build()) {
+            assertThat(run.resumed()).isTrue();
+            assertThat(run.run()).hasSize(3);
+            assertThat(run.model().parameters().values()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void anExistingCheckpointIsNeitherReplacedByMistakeNorSharedWithARunningRun() {
+        Path ck = dir.resolve("ck");
+        try (TrainingRun run = TrainingRun.builder(lstm(1)).gemm(gemm).checkpointDirectory(ck).build()) {
+            assertThatThrownBy(() -> TrainingRun.builder(lstm(1)).gemm(gemm).checkpointDirectory(ck).build())
+                    .isInstanceOf(RnnlabException.class).hasMessageContaining("is in use by another rnnlab run");
+            run.run();
+        }
+        assertThatThrownBy(() -> TrainingRun.builder(lstm(1)).gemm(gemm).checkpointDirectory(ck).build())
+                .isInstanceOf(RnnlabException.class).hasMessageContaining("holds a checkpoint already");
+        try (TrainingRun again = TrainingRun.builder(lstm(1)).gemm(gemm).checkpointDirectory(ck).overwrite(true).build()) {
+            assertThat(again.run()).hasSize(1);
+        }
+    }
+
+    @Test
+    void withoutADirectoryNothingIsWritten() throws Exception {
+        try (TrainingRun run = TrainingRun.builder(lstm(1)).gemm(gemm).build()) {
+            assertThat(run.checkpointDirectory()).isEmpty();
+            run.run();
+            assertThat(run.savedEpoch()).isEqualTo(-1);
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aDefaultDirectoryIsNamedAfterTheCorpusAndModel() {
+        try (TrainingRun run = TrainingRun.builder(lstm(1)).gemm(gemm).checkpointDirectoryUnder(dir).build()) {
+            assertThat(run.checkpointDirectory()).contains(dir.resolve("timemachine-lstm-h16"));
+        }
+    }
+
+    @Test
+    void shardedTrainingMatchesOneThreadAtTheStart() {
+        try (TrainingRun one = TrainingRun.builder(lstm(1)).gemm(gemm).build();
+             TrainingRun two = TrainingRun.builder(lstm(1)).gemm(gemm).shards(2).build()) {
+            assertThat(two.model().parameters().values()).isEqualTo(one.model().parameters().values());
+            double a = one.run().getLast().trainLoss(), b = two.run().getLast().trainLoss();
+            assertThat(b).isCloseTo(a, org.assertj.core.data.Offset.offset(1e-3));
+        }
+    }
+}
