@@ -1,0 +1,158 @@
+package dev.rnnlab.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rnnlab.RealCorpora;
+import dev.rnnlab.data.Sampling;
+import dev.rnnlab.generate.TokenSampler;
+import dev.rnnlab.io.Checkpoint;
+import dev.rnnlab.nn.CellType;
+import dev.rnnlab.nn.Initialization;
+import dev.rnnlab.nn.LanguageModel;
+import dev.rnnlab.nn.Models;
+import dev.rnnlab.tensor.Gemm;
+import dev.rnnlab.train.EpochMetrics;
+import dev.rnnlab.train.Evaluator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * docs/API.md's examples, run. Each example is the code between {@code // example: NAME} and
+ * {@code // end} below, and the last test checks that the document shows exactly that code.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ApiExamplesTest {
+    @TempDir
+    static Path work;
+
+    static Path book, runs;
+
+    @Test
+    @Order(1)
+    void trainACharacterModelOnAFile() {
+        book = RealCorpora.timemachine();
+        runs = work.resolve("runs");
+        List<String> printed = new ArrayList<>();
+        // example: train
+        RunSpec spec = RunSpec.builder()
+                .corpus(book)                       // a UTF-8 file, or "timemachine", "tinyshakespeare"
+                .maxTokens(20_000)                  // the first 20,000 characters; 0 for all
+                .cell(CellType.LSTM).hidden(64)
+                .optimizer("adam").lr(0.01).epochs(3)
+                .split("0.9,0.1")                   // validation perplexity each epoch
+                .build();
+        try (TrainingRun run = TrainingRun.builder(spec)
+                .checkpointDirectory(runs.resolve("book-lstm"))   // saved atomically; resumable
+                .build()) {
+            List<EpochMetrics> history = run.run();
+            EpochMetrics last = history.getLast();
+            printed.add("validation perplexity " + last.validationPerplexity());
+            printed.add(TrainedModel.of(run).generate("the time ", 40));
+        }
+        // end
+        assertThat(printed.getLast()).startsWith("the time ").hasSize(49);
+        assertThat(Double.parseDouble(printed.getFirst().split(" ")[2])).isBetween(1.5, 20.0);
+    }
+
+    @Test
+    @Order(2)
+    void loadACheckpointAndGenerate() {
+        // example: generate
+        TrainedModel model = TrainedModel.load(runs.resolve("book-lstm"));
+        String greedy = model.generate("the time traveller ", 50);           // D2L's predict_ch8
+        String sampled = model.generate("the time traveller ", 50,
+                TokenSampler.sampling(0.8, 0, 0.95), 42);                    // temperature, top-k (0: all), top-p; seed
+        // end
+        assertThat(greedy).startsWith("the time traveller ").hasSize(19 + 50);
+        assertThat(sampled).isEqualTo(model.generate("the time traveller ", 50, TokenSampler.sampling(0.8, 0, 0.95), 42));
+    }
+
+    @Test
+    @Order(3)
+    void scoreAText() {
+        // example: score
+        TrainedModel model = TrainedModel.load(runs.resolve("book-lstm"));
+        Evaluator.Result r = model.score("the time traveller smiled round at us then still smiling faintly");
+        double perplexity = r.perplexity(), bits = r.bitsPerToken();
+        // end
+        assertThat(perplexity).isBetween(1.0, 28.0);
+        assertThat(bits).isCloseTo(Math.log(perplexity) / Math.log(2), org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    @Order(4)
+    void exportTheWeights() {
+        // example: export
+        TrainedModel model = TrainedModel.load(runs.resolve("book-lstm"));
+        model.exportSafetensors(runs.resolve("book-lstm.safetensors"));
+        // end
+        assertThat(runs.resolve("book-lstm.safetensors")).isNotEmptyFile();
+    }
+
+    @Test
+    @Order(5)
+    void resumeARunWithMoreEpochs() {
+        // example: resume
+        Path dir = runs.resolve("book-lstm");
+        Gemm gemm = Gemm.create(Gemm.Backend.AUTO, 1, false);
+        Checkpoint.Loaded saved = Checkpoint.read(dir, gemm);
+        RunSpec more = RunSpec.of(saved.info()).toBuilder().epochs(5).build();   // the same run, 5 epochs in all
+        try (TrainingRun run = TrainingRun.builder(more).gemm(gemm).checkpointDirectory(dir).resumeFrom(saved).build()) {
+            run.run();                                                          // epochs 4 and 5
+        }
+        // end
+        assertThat(Checkpoint.read(dir, gemm).progress().epochsDone()).isEqualTo(5);
+    }
+
+    @Test
+    @Order(6)
+    void describeARunAsJson() {
+        // example: json
+        RunSpec spec = RunSpec.builder().corpus("tinyshakespeare").cell(CellType.GRU).hidden(256).layers(2)
+                .dropout(0.2f).embed(64).sampling(Sampling.RANDOM).bptt("truncated:35").epochs(10).build();
+        String json = spec.toJsonString();          // what checkpoints store in config.json's "training"
+        RunSpec back = RunSpec.fromJson(json);      // equal to spec; a bad field is named: "model.hidden must be >= 1, got 0"
+        // end
+        assertThat(back).isEqualTo(spec);
+    }
+
+    @Test
+    @Order(7)
+    void buildAModelByHand() {
+        // example: model
+        Gemm gemm = Gemm.create(Gemm.Backend.AUTO, 1, false);
+        ModelSpec shape = RunSpec.builder().cell(CellType.LSTM).hidden(512).init(Initialization.PYTORCH).build().model();
+        LanguageModel lstm = Models.initialized(shape.kind(), shape.config(28), shape.init(), 42, gemm);   // 28 tokens
+        long parameters = lstm.parameters().size();
+        // end
+        assertThat(parameters).isEqualTo(4L * 512 * (28 + 512) + 2L * 4 * 512 + 512L * 28 + 28);
+    }
+
+    @Test
+    @Order(8)
+    void theDocumentShowsExactlyTheseExamples() throws IOException {
+        Path doc = Path.of("..", "docs", "API.md");
+        String source = Files.readString(Path.of("src/test/java/dev/rnnlab/run/ApiExamplesTest.java"));
+        String markdown = Files.readString(doc);
+        Matcher m = Pattern.compile("(?s)\\n( *)// example: (\\w+)\\n(.*?)\\n *// end").matcher(source);
+        int examples = 0;
+        while (m.find()) {
+            String indent = m.group(1);
+            String code = m.group(3).lines().map(l -> l.startsWith(indent) ? l.substring(indent.length()) : l.strip())
+                    .reduce((a, b) -> a + "\n" + b).orElse("");
+            assertThat(markdown).as("docs/API.md shows example '" + m.group(2) + "' as the test runs it").contains(code);
+            examples++;
+        }
+        assertThat(examples).isEqualTo(7);
+    }
+}
