@@ -14,8 +14,22 @@ import java.util.Arrays;
  * </pre>
  * Because of r * (W_hn h + b_hn) the two sides of the pre-activation differ, so the cell keeps the
  * recurrent side {@code W_hh h + b_hh} per step ({@code rec}) and its own gradient ({@code dRec}).
+ *
+ * <p>Backward, step t from last to first, with a_r, a_z, a_n the input-side pre-activations, u_n = W_hn h + b_hn
+ * (in {@code rec}), and dh_t = dL/dh_t from the layer above plus the carry from step t+1:
+ * <pre>
+ *   da_n     = dh_t * (1 - z) * (1 - n^2)
+ *   da_r     = da_n * u_n * r (1 - r)              da_z = dh_t * (h_{t-1} - n) * z (1 - z)
+ *   drec     = [da_r, da_z, da_n * r]              (the recurrent side's gradient)
+ *   dh_{t-1} = dh_t * z + drec W_hh                (h_t = (1 - z) n + z h_{t-1})
+ * </pre>
+ * then, once for all steps, dW_ih += da^T x and db_ih += column sums of da, dW_hh += drec^T h_{t-1} and
+ * db_hh += column sums of drec.
  */
 final class GruCell extends RecurrentCell {
+    // the gate blocks within a row of G = 3H, PyTorch's order
+    private static final int RESET = 0, UPDATE = 1, NEW = 2;
+
     private float[] rec = new float[0];   // W_hh h_{t-1} + b_hh: [T][B][3H]
     private float[] dRec = new float[0];  // gradient wrt rec: [T][B][3H]
 
@@ -48,13 +62,14 @@ final class GruCell extends RecurrentCell {
             int prev = prevSlot(t) * bh, next = outSlot(t) * bh;
             for (int b = 0; b < batch; b++) {
                 int p = p0 + b * G, hb = b * H, o0 = outOff + (t * batch + b) * outStride;
-                // each gate block in plain loops the JIT vectorises (Activations); pre ends holding r, z, n
-                for (int k = p; k < p + 2 * H; k++) pre[k] += rec[k];
-                Activations.sigmoidInPlace(pre, p, 2 * H);  // r, z
-                for (int j = 0; j < H; j++) pre[p + 2 * H + j] += pre[p + j] * rec[p + 2 * H + j];
-                Activations.tanhInPlace(pre, p + 2 * H, H);  // n
+                // each gate block in plain loops the JIT vectorises (Activations); gates ends holding r, z, n
+                int r = p + RESET * H, u = p + UPDATE * H, nw = p + NEW * H;
+                for (int k = r; k < r + 2 * H; k++) gates[k] += rec[k];  // r and z, adjacent
+                Activations.sigmoidInPlace(gates, r, 2 * H);
+                for (int j = 0; j < H; j++) gates[nw + j] += gates[r + j] * rec[nw + j];
+                Activations.tanhInPlace(gates, nw, H);
                 for (int j = 0; j < H; j++) {
-                    float z = pre[p + H + j], n = pre[p + 2 * H + j];
+                    float z = gates[u + j], n = gates[nw + j];
                     float hNew = (1f - z) * n + z * h[prev + hb + j];
                     h[next + hb + j] = hNew;
                     out[o0 + j] = hNew;
@@ -77,16 +92,17 @@ final class GruCell extends RecurrentCell {
                 for (int j = 0; j < H; j++) {
                     float dh = dhCarry[hb + j] + (dOut == null ? 0f : dOut[o0 + j]);
                     sq += dh * dh;
-                    float r = pre[p + j], z = pre[p + H + j], n = pre[p + 2 * H + j];
+                    int rj = p + RESET * H + j, zj = p + UPDATE * H + j, nj = p + NEW * H + j;
+                    float r = gates[rj], z = gates[zj], n = gates[nj];
                     float dnPre = dh * (1f - z) * (1f - n * n);
-                    float drPre = dnPre * rec[p + 2 * H + j] * r * (1f - r);
+                    float drPre = dnPre * rec[nj] * r * (1f - r);
                     float dzPre = dh * (h[prev + hb + j] - n) * z * (1f - z);
-                    dPre[p + j] = drPre;
-                    dPre[p + H + j] = dzPre;
-                    dPre[p + 2 * H + j] = dnPre;
-                    dRec[p + j] = drPre;
-                    dRec[p + H + j] = dzPre;
-                    dRec[p + 2 * H + j] = dnPre * r;
+                    dGatePre[rj] = drPre;
+                    dGatePre[zj] = dzPre;
+                    dGatePre[nj] = dnPre;
+                    dRec[rj] = drPre;
+                    dRec[zj] = dzPre;
+                    dRec[nj] = dnPre * r;
                     dhCarry[hb + j] = dh * z;  // the direct path h' = ... + z * h
                 }
             }

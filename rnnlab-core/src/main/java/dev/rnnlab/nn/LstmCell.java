@@ -11,10 +11,25 @@ import java.util.Arrays;
  *   g = tanh (W_ig x + b_ig + W_hg h + b_hg)     o = sigma(W_io x + b_io + W_ho h + b_ho)
  *   c' = f * c + i * g                           h' = o * tanh(c')
  * </pre>
- * Forward caches the four gate activations (in {@code pre}, over the pre-activations), every c_t and
+ * Forward caches the four gate activations (in {@code gates}, over the pre-activations), every c_t and
  * tanh(c_t); the backward needs nothing else.
+ *
+ * <p>Backward, step t from last to first, with a_i, a_f, a_g, a_o the gates' pre-activations and
+ * dh_t = dL/dh_t from the layer above plus the carry from step t+1:
+ * <pre>
+ *   dc_t      = dc_carry + dh_t * o * (1 - tanh^2(c_t))          (h_t = o * tanh(c_t))
+ *   da_i      = dc_t * g * i (1 - i)                            da_f = dc_t * c_{t-1} * f (1 - f)
+ *   da_g      = dc_t * i * (1 - g^2)                            da_o = dh_t * tanh(c_t) * o (1 - o)
+ *   dc_{t-1}  = dc_t * f                                        (c_t = f * c_{t-1} + i * g)
+ *   dh_{t-1}  = da W_hh                                         (da = [da_i, da_f, da_g, da_o])
+ * </pre>
+ * then, once for all steps, dW_ih += da^T x, dW_hh += da^T h_{t-1}, db_ih = db_hh += column sums of da
+ * (both biases add to the same pre-activation).
  */
 final class LstmCell extends RecurrentCell {
+    // the gate blocks within a row of G = 4H, PyTorch's order
+    private static final int INPUT = 0, FORGET = 1, CANDIDATE = 2, OUTPUT = 3;
+
     private float[] c = new float[0];        // cell states, same slots as h: (T+1)*B*H
     private float[] tanhC = new float[0];    // tanh(c_t): [T][B][H]
     private float[] dcCarry = new float[0];  // dL/dc flowing to the previous step: [B][H]
@@ -41,20 +56,21 @@ final class LstmCell extends RecurrentCell {
         int H = hidden, G = 4 * H, bh = batch * H;
         for (int s = 0; s < steps; s++) {
             int t = timeAt(s), p0 = t * batch * G;
-            recurrentProduct(pre, p0, t);
+            recurrentProduct(gates, p0, t);
             int prev = prevSlot(t) * bh, next = outSlot(t) * bh;
             for (int b = 0; b < batch; b++) {
                 int p = p0 + b * G, hb = b * H, o0 = outOff + (t * batch + b) * outStride, tc = t * bh + hb;
                 // the gates, each block in one plain loop the JIT vectorises (Activations)
-                Activations.sigmoidInPlace(pre, p, 2 * H);      // i, f
-                Activations.tanhInPlace(pre, p + 2 * H, H);     // g
-                Activations.sigmoidInPlace(pre, p + 3 * H, H);  // o
+                int i = p + INPUT * H, f = p + FORGET * H, g = p + CANDIDATE * H, o = p + OUTPUT * H;
+                Activations.sigmoidInPlace(gates, i, 2 * H);  // i and f, adjacent
+                Activations.tanhInPlace(gates, g, H);
+                Activations.sigmoidInPlace(gates, o, H);
                 for (int j = 0; j < H; j++) {
-                    c[next + hb + j] = pre[p + H + j] * c[prev + hb + j] + pre[p + j] * pre[p + 2 * H + j];  // c = f c + i g
+                    c[next + hb + j] = gates[f + j] * c[prev + hb + j] + gates[i + j] * gates[g + j];  // c = f c + i g
                 }
                 Activations.tanhInto(c, next + hb, tanhC, tc, H);
                 for (int j = 0; j < H; j++) {
-                    float hNew = pre[p + 3 * H + j] * tanhC[tc + j];  // h = o tanh(c)
+                    float hNew = gates[o + j] * tanhC[tc + j];  // h = o tanh(c)
                     h[next + hb + j] = hNew;
                     out[o0 + j] = hNew;
                 }
@@ -78,18 +94,19 @@ final class LstmCell extends RecurrentCell {
                 for (int j = 0; j < H; j++) {
                     float dh = dhCarry[hb + j] + (dOut == null ? 0f : dOut[o0 + j]);
                     sq += dh * dh;
-                    float i = pre[p + j], f = pre[p + H + j], g = pre[p + 2 * H + j], o = pre[p + 3 * H + j];
+                    int ij = p + INPUT * H + j, fj = p + FORGET * H + j, gj = p + CANDIDATE * H + j, oj = p + OUTPUT * H + j;
+                    float i = gates[ij], f = gates[fj], g = gates[gj], o = gates[oj];
                     float tc = tanhC[t * bh + hb + j];
                     float dc = dcCarry[hb + j] + dh * o * (1f - tc * tc);  // through h = o * tanh(c)
-                    dPre[p + j] = dc * g * i * (1f - i);
-                    dPre[p + H + j] = dc * c[prev + hb + j] * f * (1f - f);
-                    dPre[p + 2 * H + j] = dc * i * (1f - g * g);
-                    dPre[p + 3 * H + j] = dh * tc * o * (1f - o);
+                    dGatePre[ij] = dc * g * i * (1f - i);
+                    dGatePre[fj] = dc * c[prev + hb + j] * f * (1f - f);
+                    dGatePre[gj] = dc * i * (1f - g * g);
+                    dGatePre[oj] = dh * tc * o * (1f - o);
                     dcCarry[hb + j] = dc * f;  // dL/dc_{t-1}, direct path
                 }
             }
             probe(t, sq);
-            recurrentGradient(dPre, t, 0f);  // dL/dh_{t-1} = dPre_t W_hh
+            recurrentGradient(dGatePre, t, 0f);  // dL/dh_{t-1} = dPre_t W_hh
             if (stepScale != null) {
                 scale(dhCarry, bh, stepScale[t]);
                 scale(dcCarry, bh, stepScale[t]);
@@ -97,7 +114,7 @@ final class LstmCell extends RecurrentCell {
         }
         if (dh0 != null) System.arraycopy(dhCarry, 0, dh0, 0, bh);
         if (dc0 != null) System.arraycopy(dcCarry, 0, dc0, 0, bh);
-        accumulateWeightGradients(dPre);  // both biases act on the same pre-activation
+        accumulateWeightGradients(dGatePre);  // both biases act on the same pre-activation
     }
 
     @Override

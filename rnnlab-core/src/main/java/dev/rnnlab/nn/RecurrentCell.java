@@ -16,7 +16,7 @@ import java.util.Arrays;
  */
 abstract class RecurrentCell {
     final CellType type;
-    final int inputSize, hidden, gates;
+    final int inputSize, hidden, gateCount;
     final boolean reverse;
     final Parameters params;
     final Parameters.Tensor wIh, wHh, bIh, bHh;
@@ -24,8 +24,10 @@ abstract class RecurrentCell {
 
     int steps, batch;  // shape of the cached forward
     float[] h = new float[0];        // states, (T+1)*B*H
-    float[] pre = new float[0];      // gate pre-activations, then activations: [T][B][G*H]
-    float[] dPre = new float[0];     // gradient wrt the input-side pre-activations: [T][B][G*H]
+    // [T][B][G*H]: the input projection x W_ih^T + bias until step t runs, then step t's gate activations
+    // (what the backward reads); one buffer, so the forward writes each value once
+    float[] gates = new float[0];
+    float[] dGatePre = new float[0];   // dL/d(gate pre-activations), input side: [T][B][G*H]
     float[] dhCarry = new float[0];  // gradient flowing from a step to the state before it: [B][H]
     final float[] biasSum;           // b_ih + b_hh, or b_ih alone where the cell keeps b_hh apart
 
@@ -40,11 +42,11 @@ abstract class RecurrentCell {
         this.type = type;
         this.inputSize = inputSize;
         this.hidden = hidden;
-        this.gates = type.gates;
+        this.gateCount = type.gates;
         this.reverse = reverse;
         this.params = params;
         this.gemm = gemm;
-        int gh = gates * hidden;
+        int gh = gateCount * hidden;
         this.wIh = params.add("rnn.weight_ih_" + suffix, gh, inputSize);
         this.wHh = params.add("rnn.weight_hh_" + suffix, gh, hidden);
         this.bIh = params.add("rnn.bias_ih_" + suffix, gh);
@@ -59,10 +61,10 @@ abstract class RecurrentCell {
     final void shape(int steps, int batch) {
         this.steps = steps;
         this.batch = batch;
-        int rows = steps * batch, gh = gates * hidden;
-        if (pre.length < rows * gh) {
-            pre = new float[rows * gh];
-            dPre = new float[rows * gh];
+        int rows = steps * batch, gh = gateCount * hidden;
+        if (gates.length < rows * gh) {
+            gates = new float[rows * gh];
+            dGatePre = new float[rows * gh];
         }
         if (h.length < (rows + batch) * hidden) h = new float[(rows + batch) * hidden];
         if (dhCarry.length < batch * hidden) dhCarry = new float[batch * hidden];
@@ -93,7 +95,7 @@ abstract class RecurrentCell {
     }
 
     /**
-     * pre[t, b, :] = x[t, b, :] W_ih^T + bias, for all T*B rows in one GEMM; with one-hot input the product
+     * gates[t, b, :] = x[t, b, :] W_ih^T + bias, for all T*B rows in one GEMM; with one-hot input the product
      * is a gather of W_ih's column for each token (D2L feeds one-hot vectors; the gather is the same
      * arithmetic without the zeros).
      */
@@ -102,19 +104,19 @@ abstract class RecurrentCell {
         this.xOff = xOff;
         this.tokens = tokens;
         float[] w = params.values();
-        int rows = steps * batch, gh = gates * hidden;
+        int rows = steps * batch, gh = gateCount * hidden;
         if (tokens != null) {
             int wOff = wIh.offset(), in = inputSize;
             for (int r = 0; r < rows; r++) {
                 int tok = tokens[r], p = r * gh;
-                for (int j = 0; j < gh; j++) pre[p + j] = w[wOff + j * in + tok] + bias[j];
+                for (int j = 0; j < gh; j++) gates[p + j] = w[wOff + j * in + tok] + bias[j];
             }
         } else {
             gemm.gemm(false, true, rows, gh, inputSize, 1f, x, xOff, inputSize, w, wIh.offset(), inputSize,
-                    0f, pre, 0, gh);
+                    0f, gates, 0, gh);
             for (int r = 0; r < rows; r++) {
                 int p = r * gh;
-                for (int j = 0; j < gh; j++) pre[p + j] += bias[j];
+                for (int j = 0; j < gh; j++) gates[p + j] += bias[j];
             }
         }
     }
@@ -134,25 +136,25 @@ abstract class RecurrentCell {
     }
 
     /**
-     * After the time loop of the backward: dW_ih += dPre^T X (a scatter into W_ih's columns for one-hot
-     * input), db_ih += column sums of dPre, and for the recurrent side dW_hh += dRec^T H_prev over all T*B
+     * After the time loop of the backward: dW_ih += dGatePre^T X (a scatter into W_ih's columns for one-hot
+     * input), db_ih += column sums of dGatePre, and for the recurrent side dW_hh += dRec^T H_prev over all T*B
      * rows at once, db_hh += column sums of dRec.
      */
     final void accumulateWeightGradients(float[] dRec) {
         float[] g = params.grads();
-        int rows = steps * batch, gh = gates * hidden;
+        int rows = steps * batch, gh = gateCount * hidden;
         if (tokens != null) {
             int off = wIh.offset(), in = inputSize;
             for (int r = 0; r < rows; r++) {
                 int tok = tokens[r], p = r * gh;
-                for (int j = 0; j < gh; j++) g[off + j * in + tok] += dPre[p + j];
+                for (int j = 0; j < gh; j++) g[off + j * in + tok] += dGatePre[p + j];
             }
         } else {
-            gemm.gemm(true, false, gh, inputSize, rows, 1f, dPre, 0, gh, x, xOff, inputSize, 1f, g, wIh.offset(), inputSize);
+            gemm.gemm(true, false, gh, inputSize, rows, 1f, dGatePre, 0, gh, x, xOff, inputSize, 1f, g, wIh.offset(), inputSize);
         }
         int firstPrev = (reverse ? 1 : 0) * batch * hidden;
         gemm.gemm(true, false, gh, hidden, rows, 1f, dRec, 0, gh, h, firstPrev, hidden, 1f, g, wHh.offset(), hidden);
-        addColumnSums(dPre, rows, gh, g, bIh.offset());
+        addColumnSums(dGatePre, rows, gh, g, bIh.offset());
         addColumnSums(dRec, rows, gh, g, bHh.offset());
     }
 
@@ -163,16 +165,16 @@ abstract class RecurrentCell {
         }
     }
 
-    /** dX += dPre W_ih, the gradient for the layer below (or the embedding). */
+    /** dX += dGatePre W_ih, the gradient for the layer below (or the embedding). */
     final void accumulateInputGradient(float[] dx, int dxOff) {
-        int gh = gates * hidden;
-        gemm.gemm(false, false, steps * batch, inputSize, gh, 1f, dPre, 0, gh, params.values(), wIh.offset(), inputSize,
+        int gh = gateCount * hidden;
+        gemm.gemm(false, false, steps * batch, inputSize, gh, 1f, dGatePre, 0, gh, params.values(), wIh.offset(), inputSize,
                 1f, dx, dxOff, inputSize);
     }
 
     /** dhCarry = dRec_t W_hh (+ the direct term the cell put there before, when {@code beta} is 1). */
     final void recurrentGradient(float[] dRec, int t, float beta) {
-        int gh = gates * hidden;
+        int gh = gateCount * hidden;
         gemm.gemm(false, false, batch, hidden, gh, 1f, dRec, t * batch * gh, gh, params.values(), wHh.offset(), hidden,
                 beta, dhCarry, 0, hidden);
     }
@@ -185,7 +187,7 @@ abstract class RecurrentCell {
 
     /** pre_t += h_prev W_hh^T: the one per-step GEMM. */
     final void recurrentProduct(float[] into, int intoOff, int t) {
-        int gh = gates * hidden;
+        int gh = gateCount * hidden;
         gemm.gemm(false, true, batch, gh, hidden, 1f, h, prevSlot(t) * batch * hidden, hidden,
                 params.values(), wHh.offset(), hidden, 1f, into, intoOff, gh);
     }

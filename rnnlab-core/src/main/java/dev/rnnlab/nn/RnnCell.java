@@ -33,13 +33,13 @@ final class RnnCell extends RecurrentCell {
         int H = hidden, bh = batch * H;
         for (int s = 0; s < steps; s++) {
             int t = timeAt(s), p0 = t * bh;
-            recurrentProduct(pre, p0, t);
+            recurrentProduct(gates, p0, t);
             int next = outSlot(t) * bh;
             // the whole step's B x H pre-activations in one plain loop the JIT vectorises
             if (relu) {
-                for (int k = 0; k < bh; k++) h[next + k] = Math.max(pre[p0 + k], 0f);
+                for (int k = 0; k < bh; k++) h[next + k] = Math.max(gates[p0 + k], 0f);
             } else {
-                Activations.tanhInto(pre, p0, h, next, bh);
+                Activations.tanhInto(gates, p0, h, next, bh);
             }
             for (int b = 0; b < batch; b++) System.arraycopy(h, next + b * H, out, outOff + (t * batch + b) * outStride, H);
         }
@@ -60,14 +60,14 @@ final class RnnCell extends RecurrentCell {
                     float dh = dhCarry[b * H + j] + (dOut == null ? 0f : dOut[o0 + j]);
                     sq += dh * dh;
                     float v = h[next + b * H + j];
-                    dPre[p + j] = relu ? (v > 0f ? dh : 0f) : dh * (1f - v * v);
+                    dGatePre[p + j] = relu ? (v > 0f ? dh : 0f) : dh * (1f - v * v);
                 }
             }
             probe(t, sq);
-            recurrentGradient(dPre, t, 0f);  // dL/dh_{t-1} = dPre_t W_hh
+            recurrentGradient(dGatePre, t, 0f);  // dL/dh_{t-1} = dPre_t W_hh
             if (stepScale != null) scale(dhCarry, bh, stepScale[t]);
         }
         if (dh0 != null) System.arraycopy(dhCarry, 0, dh0, 0, bh);
-        accumulateWeightGradients(dPre);
+        accumulateWeightGradients(dGatePre);
     }
 }
