@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -117,8 +118,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON line only.")
     boolean json;
 
-    @Option(names = "--verbose", description = "Show stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     private final java.util.Map<Integer, Double> peaks = new java.util.HashMap<>();  // by shard count, measured once
 

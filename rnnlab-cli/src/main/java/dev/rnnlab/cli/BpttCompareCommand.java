@@ -118,8 +118,8 @@ final class BpttCompareCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = "--verbose", description = "Show stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     record Row(String strategy, List<EpochMetrics> history, long activationBytes, List<Map<String, Double>> gradients) {}
 

@@ -18,7 +18,7 @@ final class Cli {
         CommandLine cl = new CommandLine(root);
         cl.setOverwrittenOptionsAllowed(true);  // the last of a repeated option wins, as in most tools
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean verbose = parseResult.originalArgs().contains("--verbose");
+            boolean verbose = verbose(parseResult);
             if (ex instanceof RnnlabException ue) {
                 // one line, even when the message quotes user text with a line break in it
                 commandLine.getErr().println("rnnlab: " + ue.getMessage().replace("\r", "\\r").replace("\n", "\\n"));
@@ -33,6 +33,13 @@ final class Cli {
             return EXIT_USER_ERROR;
         });
         return cl;
+    }
+
+    /** Whether the command that ran was given {@link VerboseOption}'s {@code --verbose}, as parsed. */
+    static boolean verbose(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult leaf = parseResult;
+        while (leaf.hasSubcommand()) leaf = leaf.subcommand();
+        return leaf.hasMatchedOption("--verbose");
     }
 
     /** Any other error, as one line: what happened and what to try. */

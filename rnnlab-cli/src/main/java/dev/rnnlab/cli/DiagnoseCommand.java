@@ -66,8 +66,8 @@ final class DiagnoseCommand implements Runnable {
         @Mixin
         EngineOptions engine;
 
-        @Option(names = "--verbose", description = "Show stack traces of errors.")
-        boolean verbose;
+        @Mixin
+        VerboseOption verbose;
 
         @Override
         public Integer call() {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,8 +81,8 @@ final class ForecastCommand implements Callable<Integer> {
             description = "Seed of the noise, the initialization and the shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--verbose", description = "Show stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -96,8 +97,8 @@ final class NgramCommand {
                 description = "Corpus cache directory (default: $RNNLAB_DATA, else ~/.cache/rnnlab).")
         Path dataDir;
 
-        @Option(names = "--verbose", description = "Show stack traces of errors.")
-        boolean verbose;
+        @Mixin
+        VerboseOption verbose;
 
         @Override
         public Integer call() {
@@ -171,8 +172,8 @@ final class NgramCommand {
         @picocli.CommandLine.Mixin
         TextOptions text = new TextOptions();
 
-        @Option(names = "--verbose", description = "Show stack traces of errors.")
-        boolean verbose;
+        @Mixin
+        VerboseOption verbose;
 
         @Override
         public Integer call() {
@@ -221,8 +222,8 @@ final class NgramCommand {
         @picocli.CommandLine.Mixin
         TextOptions text = new TextOptions();
 
-        @Option(names = "--verbose", description = "Show stack traces of errors.")
-        boolean verbose;
+        @Mixin
+        VerboseOption verbose;
 
         @Override
         public Integer call() {

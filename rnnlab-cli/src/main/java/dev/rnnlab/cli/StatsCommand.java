@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -78,8 +79,8 @@ final class StatsCommand implements Callable<Integer> {
             description = "Corpus cache directory (default: $RNNLAB_DATA, else ~/.cache/rnnlab).")
     Path dataDir;
 
-    @Option(names = "--verbose", description = "Show stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,8 +32,8 @@ final class SynthCommand {
                 description = "Text file to write; its description goes to OUT.json.")
         Path output;
 
-        @Option(names = "--verbose", description = "Show stack traces of errors.")
-        boolean verbose;
+        @Mixin
+        VerboseOption verbose;
 
         int report(CommandSpec spec, SyntheticCorpus corpus) {
             Path sidecar = corpus.write(output);

@@ -204,8 +204,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = "--verbose", description = "Show stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Option(names = "--overwrite", description = "Start a new run in a --checkpoint directory that already holds one"
             + " (replaced at the first save); without it such a run is refused, so that no checkpoint is lost by mistake.")
