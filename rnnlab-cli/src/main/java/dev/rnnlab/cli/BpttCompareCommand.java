@@ -59,14 +59,11 @@ final class BpttCompareCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "A UTF-8 text file.")
     Path file;
 
-    @Option(names = "--corpus", paramLabel = "NAME|FILE", description = "timemachine, tinyshakespeare, or a file (default: timemachine).")
-    String corpus;
+    @Mixin
+    CorpusOptions corpusOptions;
 
     @Option(names = "--tokens", defaultValue = "char", description = "Tokens (default: ${DEFAULT-VALUE}).")
     String tokens;
-
-    @Option(names = "--normalize", paramLabel = "d2l|raw", description = "Normalization (default: the corpus's own).")
-    String normalize;
 
     @Option(names = "--strategies", split = ";", paramLabel = "S1;S2;...",
             defaultValue = "perbatch;truncated:5;randomized:0.9;segments:10:60;full:checkpoint=100;adaptive:0.01:5:35",
@@ -112,9 +109,6 @@ final class BpttCompareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/bptt-compare", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Corpus cache directory.")
-    Path dataDir;
-
     @Mixin
     EngineOptions engine;
 
@@ -142,8 +136,8 @@ final class BpttCompareCommand implements Callable<Integer> {
             throw new RnnlabException("--strategies names a strategy twice (" + String.join(";", strategies)
                     + "); give each once, e.g. 'perbatch;truncated:5'");
         }
-        CorpusChoice.Loaded loaded = CorpusOptions.load(file, corpus, Dataset.TIMEMACHINE, dataDir,
-                normalize == null ? null : Normalizer.parse(normalize), Tokenizer.parse(tokens), err);
+        CorpusChoice.Loaded loaded = CorpusOptions.load(file, corpusOptions.corpus, Dataset.TIMEMACHINE, corpusOptions.dataDir,
+                corpusOptions.normalize == null ? null : Normalizer.parse(corpusOptions.normalize), Tokenizer.parse(tokens), err);
         Corpus c = loaded.corpus();
         RunSpec base = baseSpec(maxBytes);
         o.printf(Locale.ROOT, "corpus %s: %,d tokens, vocabulary %d; model %s-%d, batch %d x %d steps, %d epochs, %s lr %s, seed %d%n",
@@ -223,8 +217,8 @@ final class BpttCompareCommand implements Callable<Integer> {
             throw new RnnlabException("unknown --model '" + model + "': use scratch, rnn, rnn_relu, gru or lstm");
         }
         try {
-            return RunSpec.builder().corpus(file != null ? file.toString() : corpus == null ? "" : corpus)
-                    .tokens(Tokenizer.parse(tokens)).normalize(normalize == null ? "" : normalize).maxTokens(0)
+            return RunSpec.builder().corpus(file != null ? file.toString() : corpusOptions.corpus == null ? "" : corpusOptions.corpus)
+                    .tokens(Tokenizer.parse(tokens)).normalize(corpusOptions.normalize == null ? "" : corpusOptions.normalize).maxTokens(0)
                     .sampling(Sampling.SEQUENTIAL).batch(batch).steps(steps)
                     .kind(m.equals("scratch") ? ModelKind.SCRATCH : ModelKind.ENGINE).cell(cell).hidden(hidden)
                     .optimizer(optimizer).lr(lr).clip(clip).epochs(epochs).seed(seed).maxMemory(maxMemory).build();

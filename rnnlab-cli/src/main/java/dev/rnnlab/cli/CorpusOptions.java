@@ -7,10 +7,35 @@ import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
-/** The command line's side of {@link CorpusChoice}: FILE or {@code --corpus}, never both; warnings to stderr. */
+/**
+ * Where a command's text comes from, declared once with one help text: {@code --corpus}, {@code --normalize}
+ * and {@code --data-dir}. (FILE and {@code --tokens} stay with each command: their help and default differ.)
+ * Loading goes through {@link CorpusChoice}: FILE or {@code --corpus}, never both; warnings to stderr.
+ */
 final class CorpusOptions {
-    private CorpusOptions() {}
+    @Option(names = "--corpus", paramLabel = "NAME|FILE",
+            description = "A named corpus (timemachine, tinyshakespeare) or a file. Default: timemachine, downloaded once"
+                    + " into the cache; when that is impossible, the built-in synthetic corpus, with a warning.")
+    String corpus;
+
+    @Option(names = "--normalize", paramLabel = "d2l|raw",
+            description = "Normalization (default: the corpus's own: timemachine d2l, tinyshakespeare raw, a FILE d2l).")
+    String normalize;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Corpus cache directory (default: $RNNLAB_DATA, else ~/.cache/rnnlab).")
+    Path dataDir;
+
+    /** The normalizer given, or null for the corpus's own. */
+    Normalizer normalizer() {
+        return normalize == null ? null : Normalizer.parse(normalize);
+    }
+
+    /** Loads FILE, else {@code --corpus}, else {@code fallbackDefault}. */
+    CorpusChoice.Loaded load(Path file, Dataset fallbackDefault, Tokenizer tokens, PrintWriter err) {
+        return load(file, corpus, fallbackDefault, dataDir, normalizer(), tokens, err);
+    }
 
     static CorpusChoice.Loaded load(Path file, String corpus, Dataset fallbackDefault, Path dataDir, Normalizer normalize,
             Tokenizer tokens, PrintWriter err) {

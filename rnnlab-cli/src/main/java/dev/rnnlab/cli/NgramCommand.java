@@ -54,18 +54,12 @@ final class NgramCommand {
         @Parameters(arity = "0..1", paramLabel = "FILE", description = "A UTF-8 text file to train on.")
         Path file;
 
-        @Option(names = "--corpus", paramLabel = "NAME|FILE",
-                description = "A named corpus (timemachine, tinyshakespeare) or a file. Default: timemachine, "
-                        + "with a synthetic fallback when offline.")
-        String corpus;
+        @Mixin
+        CorpusOptions corpusOptions;
 
         @Option(names = "--tokens", paramLabel = "char|word", defaultValue = "char",
                 description = "Tokenization (default: ${DEFAULT-VALUE}).")
         String tokens;
-
-        @Option(names = "--normalize", paramLabel = "d2l|raw",
-                description = "Normalization (default: the named corpus's own; d2l for a FILE).")
-        String normalize;
 
         @Option(names = "--order", paramLabel = "N", defaultValue = "3",
                 description = "n: 1 unigram, 2 bigram, 3 trigram, ... up to " + MAX_ORDER + " (default: ${DEFAULT-VALUE}).")
@@ -93,10 +87,6 @@ final class NgramCommand {
                 description = "Write the model as an ARPA file, with MODEL.arpa.json beside it.")
         Path output;
 
-        @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "Corpus cache directory (default: $RNNLAB_DATA, else ~/.cache/rnnlab).")
-        Path dataDir;
-
         @Mixin
         VerboseOption verbose;
 
@@ -114,8 +104,8 @@ final class NgramCommand {
             if (minFreq < 1) throw new RnnlabException("--min-freq must be 1 or more, got " + minFreq);
             Split parts = split == null ? null : Split.parse(split);
             Tokenizer tokenizer = Tokenizer.parse(tokens);
-            Normalizer normalizer = normalize == null ? null : Normalizer.parse(normalize);
-            CorpusChoice.Loaded loaded = CorpusOptions.load(file, corpus, Dataset.TIMEMACHINE, dataDir, normalizer,
+            Normalizer normalizer = corpusOptions.normalizer();
+            CorpusChoice.Loaded loaded = CorpusOptions.load(file, corpusOptions.corpus, Dataset.TIMEMACHINE, corpusOptions.dataDir, normalizer,
                     tokenizer, spec.commandLine().getErr());
             Corpus c = loaded.corpus();
             out.printf(Locale.ROOT, "corpus %s: %,d %s tokens after %s normalization%n", loaded.source(), c.length(),

@@ -43,19 +43,12 @@ final class StatsCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "A UTF-8 text file to analyse.")
     Path file;
 
-    @Option(names = "--corpus", paramLabel = "NAME|FILE",
-            description = "A named corpus (timemachine, tinyshakespeare) or a file. Default: timemachine, "
-                    + "with a synthetic fallback when offline.")
-    String corpus;
+    @Mixin
+    CorpusOptions corpusOptions;
 
     @Option(names = "--tokens", paramLabel = "char|word", defaultValue = "word",
             description = "Tokenization (default: ${DEFAULT-VALUE}, as D2L's Zipf analysis).")
     String tokens;
-
-    @Option(names = "--normalize", paramLabel = "d2l|raw",
-            description = "Normalization (default: the named corpus's own, timemachine d2l and "
-                    + "tinyshakespeare raw; d2l for a FILE).")
-    String normalize;
 
     @Option(names = "--n", split = ",", paramLabel = "N", defaultValue = "1,2,3",
             description = "n-gram orders, comma-separated (default: ${DEFAULT-VALUE}).")
@@ -75,10 +68,6 @@ final class StatsCommand implements Callable<Integer> {
                     + "extension).")
     Path plot;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Corpus cache directory (default: $RNNLAB_DATA, else ~/.cache/rnnlab).")
-    Path dataDir;
-
     @Mixin
     VerboseOption verbose;
 
@@ -87,14 +76,14 @@ final class StatsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Tokenizer tokenizer = Tokenizer.parse(tokens);
-        Normalizer normalizer = normalize == null ? null : Normalizer.parse(normalize);
+        Normalizer normalizer = corpusOptions.normalize == null ? null : Normalizer.parse(corpusOptions.normalize);
         int[] ranks = parseRanks(zipfRanks);
         for (int n : orders) {
             if (n < 1 || n > 9) throw new RnnlabException("--n orders must be between 1 and 9, got " + n);
         }
         if (top < 0) throw new RnnlabException("--top must be 0 or more, got " + top);
 
-        CorpusChoice.Loaded loaded = CorpusOptions.load(file, corpus, Dataset.TIMEMACHINE, dataDir, normalizer,
+        CorpusChoice.Loaded loaded = CorpusOptions.load(file, corpusOptions.corpus, Dataset.TIMEMACHINE, corpusOptions.dataDir, normalizer,
                 tokenizer, err);
         Corpus c = loaded.corpus();
         Vocabulary v = c.vocabulary();

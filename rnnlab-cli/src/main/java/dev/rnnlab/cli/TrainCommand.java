@@ -57,14 +57,11 @@ final class TrainCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "A UTF-8 text file to train on.")
     Path file;
 
-    @Option(names = "--corpus", paramLabel = "NAME|FILE", description = "timemachine, tinyshakespeare, or a file (default: timemachine).")
-    String corpus;
+    @Mixin
+    CorpusOptions corpusOptions;
 
     @Option(names = "--tokens", paramLabel = "char|word", defaultValue = "char", description = "Tokens (default: ${DEFAULT-VALUE}).")
     String tokens;
-
-    @Option(names = "--normalize", paramLabel = "d2l|raw", description = "Normalization (default: the corpus's own: timemachine d2l, tinyshakespeare raw, a FILE d2l).")
-    String normalize;
 
     @Option(names = "--min-freq", defaultValue = "0", description = "Tokens seen fewer times become <unk> (default: ${DEFAULT-VALUE}).")
     int minFreq;
@@ -198,9 +195,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-length", defaultValue = "50", description = "Tokens generated per prefix after training (default: ${DEFAULT-VALUE}).")
     int sampleLength;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Corpus cache directory (default: $RNNLAB_DATA, else ~/.cache/rnnlab).")
-    Path dataDir;
-
     @Mixin
     EngineOptions engine;
 
@@ -260,7 +254,7 @@ final class TrainCommand implements Callable<Integer> {
                 s = applyResumeOptions(saved, given, out);
             }
             String unit = s.data().tokens() == Tokenizer.CHAR ? "char" : "word";
-            TrainingRun.Builder b = TrainingRun.builder(s).gemm(gemm).dataDir(dataDir).resumeFrom(resumed).overwrite(overwrite)
+            TrainingRun.Builder b = TrainingRun.builder(s).gemm(gemm).dataDir(corpusOptions.dataDir).resumeFrom(resumed).overwrite(overwrite)
                     .shards(shards).timeBudgetSeconds(timeBudget == null ? 0 : parseDuration(timeBudget)).metricsLog(log)
                     .diagnostics(diagnostics ? probeSteps : 0).listener(new ConsoleProgress(out, Terminal.isInteractive(), unit))
                     .warnings(w -> {
@@ -381,7 +375,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new RnnlabException("--resume '" + resume + "': no such checkpoint directory");
         }
         if (overwrite && resume != null) throw new RnnlabException("--overwrite starts a new run; it cannot go with --resume");
-        if (file != null && corpus != null) throw new RnnlabException("give either FILE or --corpus, not both");
+        if (file != null && corpusOptions.corpus != null) throw new RnnlabException("give either FILE or --corpus, not both");
     }
 
     private static void require(boolean ok, String message) {
@@ -409,8 +403,8 @@ final class TrainCommand implements Callable<Integer> {
             default -> throw new RnnlabException("unknown --init '" + init + "': use auto, d2l or pytorch");
         };
         try {
-            return RunSpec.builder().corpus(file != null ? file.toString() : corpus == null ? "" : corpus)
-                    .tokens(Tokenizer.parse(tokens)).normalize(normalize == null ? "" : normalize).minFreq(minFreq)
+            return RunSpec.builder().corpus(file != null ? file.toString() : corpusOptions.corpus == null ? "" : corpusOptions.corpus)
+                    .tokens(Tokenizer.parse(tokens)).normalize(corpusOptions.normalize == null ? "" : corpusOptions.normalize).minFreq(minFreq)
                     .maxTokens(maxTokens == null ? RunSpec.CORPUS_DEFAULT : maxTokens).split(split == null ? "" : split)
                     .sampling(samplingKind).batch(batch).steps(steps)
                     .kind(model.equals("scratch") ? ModelKind.SCRATCH : ModelKind.ENGINE).cell(cell).hidden(hidden).layers(layers)
@@ -440,7 +434,7 @@ final class TrainCommand implements Callable<Integer> {
     private RunSpec applyResumeOptions(RunSpec saved, RunSpec given, PrintWriter out) {
         var parsed = spec.commandLine().getParseResult();
         List<String> differences = new ArrayList<>();
-        boolean corpusGiven = file != null || corpus != null;
+        boolean corpusGiven = file != null || corpusOptions.corpus != null;
         boolean corpusMoved = corpusGiven && movedCorpus(saved.data().corpus());
         for (Map.Entry<String, Function<RunSpec, Object>> option : FIXED_ON_RESUME) {
             boolean matched = option.getKey().equals("--corpus") ? corpusGiven : parsed.hasMatchedOption(option.getKey());
