@@ -9,6 +9,7 @@ package dev.rnnlab;
 public final class Rng {
     private long s0, s1, s2, s3;
 
+    /** A generator seeded with {@code seed}, expanded into the four state words by SplitMix64. */
     public Rng(long seed) {
         long x = seed;
         s0 = splitMix(x += 0x9E3779B97F4A7C15L);
@@ -42,6 +43,7 @@ public final class Rng {
         return z ^ (z >>> 31);
     }
 
+    /** The next 64 random bits of the xoshiro256** stream. */
     public long nextLong() {
         long result = Long.rotateLeft(s1 * 5, 7) * 9;
         long t = s1 << 17;

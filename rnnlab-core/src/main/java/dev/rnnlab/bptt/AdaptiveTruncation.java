@@ -27,6 +27,7 @@ public final class AdaptiveTruncation extends TruncatedBptt {
     private final List<Integer> chosen = new ArrayList<>();
     private double lastBeta = Double.NaN;
 
+    /** Keeps the estimated bias under {@code tolerance} with K in [k1, kMax], measuring it again every {@code every} batches. */
     public AdaptiveTruncation(double tolerance, int k1, int kMax, int every) {
         super(k1, k1, kMax);
         if (!(tolerance > 0 && tolerance < 1)) throw new RnnlabException("adaptive truncation needs a tolerance in (0, 1), got " + tolerance);
@@ -89,6 +90,7 @@ public final class AdaptiveTruncation extends TruncatedBptt {
         return List.copyOf(chosen);
     }
 
+    /** The decay rate beta of the gradient norms at the last fit, or NaN before the first. */
     public double lastDecayRate() {
         return lastBeta;
     }

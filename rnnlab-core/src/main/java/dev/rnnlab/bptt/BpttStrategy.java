@@ -25,6 +25,7 @@ public interface BpttStrategy {
      */
     default void startEpoch() {}
 
+    /** One line naming the strategy and its settings, for logs. */
     String describe();
 
     /** D2L's default: one forward and one backward over the whole batch ("detach" at its boundary). */

@@ -20,6 +20,7 @@ public final class FullBptt implements BpttStrategy {
     private final int every;  // 0 = no checkpointing
     private int[] x = new int[0], y = new int[0];
 
+    /** Full BPTT within {@code maxBytes} of activations, checkpointed every {@code checkpointEvery} steps (0: not at all). */
     public FullBptt(long maxBytes, int checkpointEvery) {
         if (checkpointEvery < 0) throw new RnnlabException("checkpoint interval must be >= 1 step, got " + checkpointEvery);
         this.maxBytes = maxBytes;

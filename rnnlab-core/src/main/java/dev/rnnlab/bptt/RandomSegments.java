@@ -16,6 +16,7 @@ public final class RandomSegments implements BpttStrategy {
     private final int min, max;
     private int[] x = new int[0], y = new int[0];
 
+    /** Segments of a length drawn uniformly from [{@code min}, {@code max}] steps. */
     public RandomSegments(int min, int max) {
         if (min < 1 || max < min) throw new RnnlabException("random segments need 1 <= MIN <= MAX, got " + min + ":" + max);
         this.min = min;

@@ -18,6 +18,7 @@ public final class RandomizedTruncation implements BpttStrategy {
     private final double[] pi;  // per step position; the last value holds for later steps
     private float[] scale = new float[0];
 
+    /** Survival probability {@code pi[t]} at step position t; the last value holds for later steps. */
     public RandomizedTruncation(double... pi) {
         if (pi.length == 0) throw new RnnlabException("randomized truncation needs a survival probability pi");
         for (double p : pi) {

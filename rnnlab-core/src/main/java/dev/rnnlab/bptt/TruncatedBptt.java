@@ -27,6 +27,7 @@ public class TruncatedBptt implements BpttStrategy {
     private boolean fresh = true;
     private int[] x = new int[0], y = new int[0];
 
+    /** tBPTT(k1, k2): every {@code k1} steps, backpropagate over the last {@code k2} steps. */
     public TruncatedBptt(int k1, int k2) {
         this(k1, k2, k2);
     }
@@ -115,6 +116,7 @@ public class TruncatedBptt implements BpttStrategy {
         return model.activationBytes(Math.min(steps, k1) + capacity, batch) + states;
     }
 
+    /** The truncation length k2: how many steps back each backward reaches. */
     public int k2() {
         return k2;
     }

@@ -5,6 +5,7 @@ package dev.rnnlab.data;
  * {@code targets} at the same place is the corpus token that follows it.
  */
 public record Batch(int steps, int batchSize, int[] inputs, int[] targets) {
+    /** Checks that {@code inputs} and {@code targets} each hold {@code steps * batchSize} tokens. */
     public Batch {
         if (inputs.length != steps * batchSize || targets.length != steps * batchSize) {
             throw new IllegalArgumentException("batch of " + steps + " x " + batchSize + " needs "

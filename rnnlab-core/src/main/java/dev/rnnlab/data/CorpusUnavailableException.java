@@ -7,6 +7,7 @@ import dev.rnnlab.RnnlabException;
  * catches this one; every other problem (a wrong checksum, an unwritable cache) stays an error.
  */
 public final class CorpusUnavailableException extends RnnlabException {
+    /** The one-line {@code message} and the download failure {@code cause} (may be null). */
     public CorpusUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

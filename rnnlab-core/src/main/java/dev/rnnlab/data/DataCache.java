@@ -56,6 +56,7 @@ public final class DataCache {
         return home.resolve(".cache").resolve("rnnlab");
     }
 
+    /** The cache directory. */
     public Path dir() {
         return dir;
     }

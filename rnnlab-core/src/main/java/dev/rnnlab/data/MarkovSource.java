@@ -68,7 +68,7 @@ public final class MarkovSource implements SyntheticSource {
         return row;
     }
 
-    /** Gamma(a, 1) by Marsaglia and Tsang (2000); for a < 1, Gamma(a + 1) * U^(1/a). */
+    /** Gamma(a, 1) by Marsaglia and Tsang (2000); for a &lt; 1, Gamma(a + 1) * U^(1/a). */
     private static double gamma(Rng rng, double a) {
         if (a < 1) return gamma(rng, a + 1) * Math.pow(rng.nextDouble(), 1 / a);
         double d = a - 1.0 / 3, c = 1 / Math.sqrt(9 * d);
@@ -111,10 +111,12 @@ public final class MarkovSource implements SyntheticSource {
         throw new IllegalStateException("stationary distribution did not converge");
     }
 
+    /** The order k: how many preceding symbols the next one depends on. */
     public int order() {
         return order;
     }
 
+    /** The alphabet size m: how many of {@link #SYMBOLS} the chain uses. */
     public int alphabet() {
         return alphabet;
     }

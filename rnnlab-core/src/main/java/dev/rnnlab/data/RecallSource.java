@@ -21,6 +21,7 @@ public final class RecallSource implements SyntheticSource {
     private final int keys;
     private final int fillers;
 
+    /** Episodes of {@code gap} fillers between two keys; {@code keys} keys (2 to 26), {@code fillers} fillers (1 to 26). */
     public RecallSource(int gap, int keys, int fillers) {
         if (gap < 0) throw new RnnlabException("recall gap must be 0 or more, got " + gap);
         if (keys < 2 || keys > KEYS.length()) throw new RnnlabException("recall keys must be 2 to 26, got " + keys);
@@ -32,6 +33,7 @@ public final class RecallSource implements SyntheticSource {
         this.fillers = fillers;
     }
 
+    /** The number of fillers between the two keys of an episode. */
     public int gap() {
         return gap;
     }

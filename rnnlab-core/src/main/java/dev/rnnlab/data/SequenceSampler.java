@@ -7,8 +7,10 @@ import dev.rnnlab.Rng;
  * epoch at a time (D2L 8.3.4).
  */
 public interface SequenceSampler {
+    /** The number of streams per mini-batch. */
     int batchSize();
 
+    /** The number of time steps per mini-batch. */
     int steps();
 
     /**

@@ -15,6 +15,7 @@ public record Split(double train, double validation, double test) {
     /** A token to read and the next one to predict: the least a model can train on. */
     public static final int MIN_TRAINING_TOKENS = 2;
 
+    /** Checks that each fraction is in [0, 1], the training one above 0, and that they sum to at most 1. */
     public Split {
         check("train", train);
         check("validation", validation);
@@ -33,6 +34,7 @@ public record Split(double train, double validation, double test) {
         if (!(f >= 0 && f <= 1)) throw new RnnlabException("split " + part + " fraction must be in [0, 1], got " + f);
     }
 
+    /** The split with these fractions, as the constructor makes it. */
     public static Split of(double train, double validation, double test) {
         return new Split(train, validation, test);
     }

@@ -11,6 +11,7 @@ public final class WholeStreamSampler implements SequenceSampler {
     private final int[] corpus;
     private final int batchSize, steps;
 
+    /** The whole {@code corpus} as {@code batchSize} contiguous streams. */
     public WholeStreamSampler(int[] corpus, int batchSize) {
         SamplerShape.check(corpus.length, batchSize, 1);
         this.corpus = corpus;

@@ -11,6 +11,7 @@ public final class Generator {
     private final LanguageModel model;
     private final int[] one = new int[1];
 
+    /** A generator over {@code model}, which must not be bidirectional. */
     public Generator(LanguageModel model) {
         if (model.config().bidirectional()) {
             throw new RnnlabException("a bidirectional model cannot generate: its reverse direction reads the tokens after"

@@ -8,6 +8,7 @@ public interface TokenSampler {
     /** The token chosen from {@code logits[off .. off + vocab)}. */
     int next(float[] logits, int off, int vocab, Rng rng);
 
+    /** One line naming the sampling rule and its settings, for logs. */
     String describe();
 
     /** D2L's choice: the most likely token (ties to the lowest index). */

@@ -31,6 +31,7 @@ public final class SafeTensors {
 
     /** A tensor: row-major float data of the given shape. */
     public record Tensor(int[] shape, float[] data) {
+        /** Checks that {@code data} holds as many values as {@code shape} calls for. */
         public Tensor {
             long n = 1;
             for (int d : shape) n *= d;
@@ -41,6 +42,7 @@ public final class SafeTensors {
     /** The tensors of a file, in header order, and its {@code __metadata__}. */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
+    /** Writes {@code tensors} as F32 in map order, with {@code metadata} (may be null) sorted into {@code __metadata__}. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
@@ -72,6 +74,7 @@ public final class SafeTensors {
         }
     }
 
+    /** The tensors and metadata of {@code file}; a file that is not valid safetensors is an error naming the problem. */
     public static Contents read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();

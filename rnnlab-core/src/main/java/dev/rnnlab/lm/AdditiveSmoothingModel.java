@@ -48,6 +48,7 @@ public final class AdditiveSmoothingModel implements NGramModel {
         return new AdditiveSmoothingModel(vocabulary, CountedNGrams.count(tokens, vocabulary.size(), order), k);
     }
 
+    /** The pseudo-count k added to every n-gram count. */
     public double k() {
         return k;
     }

@@ -46,6 +46,7 @@ public final class BackoffModel implements NGramModel {
         private final NGramTable[] tables;
         private final double[][] logProb, logBackoff;
 
+        /** An empty builder for a model of {@code order} over {@code vocabulary}. */
         public Builder(Vocabulary vocabulary, int order) {
             CountedNGrams.checkOrder(order, vocabulary.size());
             this.vocabulary = vocabulary;
@@ -79,6 +80,7 @@ public final class BackoffModel implements NGramModel {
             return add(tokens.length, key, log10Probability, log10Backoff);
         }
 
+        /** The model of the entries added; an error unless every vocabulary token is listed as a unigram. */
         public BackoffModel build() {
             for (int w = 0; w < vocabulary.size(); w++) {
                 if (tables[1].find(w) < 0) {
@@ -138,6 +140,7 @@ public final class BackoffModel implements NGramModel {
     /** Receives one listed n-gram. */
     @FunctionalInterface
     public interface EntryVisitor {
+        /** Receives an n-gram's tokens (oldest first), its log10 probability and its log10 backoff weight. */
         void visit(int[] tokens, double log10Probability, double log10Backoff);
     }
 

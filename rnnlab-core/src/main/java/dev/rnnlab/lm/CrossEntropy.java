@@ -6,14 +6,17 @@ package dev.rnnlab.lm;
  * in nats. Perplexity is exp(mean nats), D2L (8.4.10).
  */
 public record CrossEntropy(long tokens, long unknown, double totalNats) {
+    /** The mean negative log-likelihood per token, in nats. */
     public double meanNats() {
         return totalNats / tokens;
     }
 
+    /** The perplexity, exp(mean nats), D2L (8.4.10). */
     public double perplexity() {
         return Math.exp(meanNats());
     }
 
+    /** The mean negative log-likelihood per token, in bits. */
     public double bitsPerToken() {
         return meanNats() / Math.log(2);
     }

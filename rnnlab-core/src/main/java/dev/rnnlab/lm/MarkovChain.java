@@ -92,10 +92,12 @@ public final class MarkovChain {
         return states == 1 ? 0 : (int) ((s * (long) symbols + x) % states);
     }
 
+    /** The order k: how many preceding symbols a transition depends on. */
     public int order() {
         return order;
     }
 
+    /** The number of symbols m. */
     public int symbols() {
         return symbols;
     }

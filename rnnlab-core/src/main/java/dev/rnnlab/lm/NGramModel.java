@@ -13,6 +13,7 @@ public interface NGramModel {
     /** n: the longest n-gram the model uses (history of n-1 tokens). */
     int order();
 
+    /** The vocabulary whose token indices the model reads and predicts. */
     Vocabulary vocabulary();
 
     /** P(next | tokens[from, to)), of which only the last order-1 tokens matter. */

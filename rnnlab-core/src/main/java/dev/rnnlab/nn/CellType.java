@@ -37,6 +37,7 @@ public enum CellType {
         };
     }
 
+    /** The lower-case name, e.g. {@code rnn_tanh} or {@code lstm}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

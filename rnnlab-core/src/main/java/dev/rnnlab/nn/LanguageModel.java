@@ -7,10 +7,13 @@ package dev.rnnlab.nn;
  * {@link RecurrentLanguageModel} and D2L's {@link ScratchRnn}.
  */
 public interface LanguageModel {
+    /** The shape of this model. */
     ModelConfig config();
 
+    /** The model's parameters and their gradients. */
     Parameters parameters();
 
+    /** An all-zero state for {@code batch} streams. */
     RecurrentState zeroState(int batch);
 
     /** A target that carries no loss (e.g. a step a truncated-BPTT window only replays for its state). */

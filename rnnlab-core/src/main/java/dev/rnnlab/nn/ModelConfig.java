@@ -8,6 +8,7 @@ import dev.rnnlab.RnnlabException;
  */
 public record ModelConfig(CellType cell, int vocab, int embed, int hidden, int layers, boolean bidirectional,
                           float dropout) {
+    /** Checks that every size is in range and that {@code dropout} is in [0, 1). */
     public ModelConfig {
         if (cell == null) throw new RnnlabException("model config needs a cell type");
         if (vocab < 1) throw new RnnlabException("vocabulary size must be >= 1, got " + vocab);
@@ -22,6 +23,7 @@ public record ModelConfig(CellType cell, int vocab, int embed, int hidden, int l
         return new ModelConfig(cell, vocab, 0, hidden, 1, false, 0f);
     }
 
+    /** The number of directions D: 2 when bidirectional, else 1. */
     public int directions() {
         return bidirectional ? 2 : 1;
     }

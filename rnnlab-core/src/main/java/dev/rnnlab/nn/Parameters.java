@@ -17,6 +17,7 @@ public final class Parameters {
 
     /** A named view: {@code shape} row-major at {@code values[offset .. offset + size)}. */
     public record Tensor(String name, int[] shape, int offset, int size) {
+        /** The shape as text, e.g. {@code [4, 8]}. */
         public String shapeString() {
             return Arrays.toString(shape);
         }
@@ -64,10 +65,12 @@ public final class Parameters {
         return grads;
     }
 
+    /** The total number of parameter values. */
     public int size() {
         return size;
     }
 
+    /** The tensors, in registration order. */
     public List<Tensor> tensors() {
         return Collections.unmodifiableList(new ArrayList<>(tensors.values()));
     }
@@ -79,10 +82,12 @@ public final class Parameters {
         return t;
     }
 
+    /** Whether the model has a parameter called {@code name}. */
     public boolean has(String name) {
         return tensors.containsKey(name);
     }
 
+    /** Sets every gradient to 0. */
     public void zeroGrads() {
         Arrays.fill(grads, 0f);
     }

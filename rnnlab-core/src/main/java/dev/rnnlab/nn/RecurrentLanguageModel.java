@@ -34,6 +34,7 @@ public final class RecurrentLanguageModel implements LanguageModel {
     private double lastLoss = Double.NaN;
     private float[] probe;  // per-step gradient norms of the top layer, when diagnostics ask
 
+    /** A model of shape {@code config} whose products run on {@code gemm}; all parameters are zero until initialized. */
     public RecurrentLanguageModel(ModelConfig config, Gemm gemm) {
         this.config = config;
         embedding = config.embed() > 0 ? new Embedding(config.vocab(), config.embed(), params) : null;
@@ -226,6 +227,7 @@ public final class RecurrentLanguageModel implements LanguageModel {
         return topOutput;
     }
 
+    /** The mean loss of the last forward: NaN before any forward and after one without targets. */
     public double lastLoss() {
         return lastLoss;
     }

@@ -28,6 +28,7 @@ public final class RecurrentRegressor {
     private float[] topOutput;
     private float[] dPredictions = new float[0];
 
+    /** A stack of {@code layers} {@code cell} layers of {@code hidden} units, I = {@code inputSize}, O = {@code outputs}. */
     public RecurrentRegressor(CellType cell, int inputSize, int hidden, int layers, int outputs, Gemm gemm) {
         if (inputSize < 1 || outputs < 1) {
             throw new RnnlabException("a regressor needs at least one input and one output, got " + inputSize + " and " + outputs);
@@ -45,10 +46,12 @@ public final class RecurrentRegressor {
         params.allocate();
     }
 
+    /** The network's parameters and their gradients. */
     public Parameters parameters() {
         return params;
     }
 
+    /** The cell type of every layer. */
     public CellType cell() {
         return cell;
     }

@@ -26,14 +26,17 @@ public final class RecurrentState {
         return new RecurrentState(config.layers() * config.directions(), batch, config.hidden(), config.cell().hasCellState());
     }
 
+    /** The number of streams B. */
     public int batch() {
         return batch;
     }
 
+    /** The hidden size H. */
     public int hidden() {
         return hidden;
     }
 
+    /** The number of slots: layers times directions. */
     public int slots() {
         return h.length;
     }
@@ -49,15 +52,18 @@ public final class RecurrentState {
         return c[slot];
     }
 
+    /** Whether the state has a cell state c (LSTM). */
     public boolean hasCellState() {
         return c != null;
     }
 
+    /** Sets every entry of h (and c) to {@code v}. */
     public void fill(float v) {
         for (float[] a : h) Arrays.fill(a, v);
         if (c != null) for (float[] a : c) Arrays.fill(a, v);
     }
 
+    /** Copies {@code other}'s entries into this state; the shapes must match. */
     public void copyFrom(RecurrentState other) {
         checkCompatible(other);
         for (int i = 0; i < h.length; i++) System.arraycopy(other.h[i], 0, h[i], 0, h[i].length);

@@ -33,6 +33,7 @@ public final class ScratchRnn implements LanguageModel {
     private float[] dHBuf = new float[0], dZBuf = new float[0];  // dL/dH_t and dL/dZ_t, [B][H]
     private float[] probe;
 
+    /** D2L's scratch RNN over {@code vocab} tokens with {@code hidden} units; its parameters are zero until {@link #initD2l}. */
     public ScratchRnn(int vocab, int hidden, Gemm gemm) {
         this.config = ModelConfig.simple(CellType.RNN_TANH, vocab, hidden);
         this.vocab = vocab;

@@ -31,6 +31,7 @@ public final class ShardedModel implements LanguageModel, AutoCloseable {
     private final int[] counted;  // loss-bearing targets per shard
     private float[] logits = new float[0];
 
+    /** A model of shape {@code config} run as {@code shards} replicas on {@code gemm} that share one set of weights. */
     public ShardedModel(ModelConfig config, Gemm gemm, int shards) {
         if (shards < 1) throw new RnnlabException("shards must be >= 1, got " + shards);
         this.config = config;

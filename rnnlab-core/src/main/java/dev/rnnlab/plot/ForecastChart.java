@@ -17,6 +17,7 @@ public final class ForecastChart {
     /** One line: a label and a value per time step (NaN where there is none). */
     public record Line(String label, double[] values) {}
 
+    /** Writes the chart of {@code lines} to {@code out}, an SVG or PNG file by its extension. */
     public static void write(Path out, String title, List<Line> lines) {
         ChartFiles.isSvg(out);
         XYChart chart = ChartFiles.newChart(title, "time t", "x");

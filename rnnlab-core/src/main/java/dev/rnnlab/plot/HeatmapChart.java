@@ -14,6 +14,7 @@ import org.knowm.xchart.HeatMapChartBuilder;
 public final class HeatmapChart {
     private HeatmapChart() {}
 
+    /** Writes the heat map of {@code values} to {@code out}, an SVG or PNG file by its extension. */
     public static void write(Path out, String title, String xTitle, String yTitle, double[][] values) {
         boolean svg = ChartFiles.isSvg(out);
         HeatMapChart chart = new HeatMapChartBuilder().width(900).height(600).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();

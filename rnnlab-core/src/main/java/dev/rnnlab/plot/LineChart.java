@@ -15,8 +15,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class LineChart {
     private LineChart() {}
 
+    /** One curve: a label and its points (x[i], y[i]). */
     public record Curve(String label, double[] x, double[] y) {}
 
+    /** Writes the curves to {@code out}, SVG or PNG by its extension; {@code logY} asks for a log y-axis. */
     public static void write(Path out, String title, String xTitle, String yTitle, boolean logY, List<Curve> curves) {
         write(out, title, xTitle, yTitle, logY, false, curves);
     }

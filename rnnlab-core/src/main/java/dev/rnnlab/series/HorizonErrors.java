@@ -9,6 +9,7 @@ import dev.rnnlab.RnnlabException;
  */
 public record HorizonErrors(int[] horizons, double[][] predictions, double[] mse, int firstTarget, int targets) {
 
+    /** The predictions of {@code forecaster} on {@code x} for each of {@code horizons}, scored from {@code firstTarget} on. */
     public static HorizonErrors measure(Forecaster forecaster, double[] x, int firstTarget, int[] horizons) {
         if (firstTarget >= x.length) {
             throw new RnnlabException("no held-out values: the series has " + x.length + " values and the first "

@@ -21,6 +21,7 @@ import java.util.function.DoubleConsumer;
 public final class LatentAutoregressor implements Forecaster {
     /** The network and its training. */
     public record Config(CellType cell, int hidden, int layers, int window, int epochs, int batch, double learningRate) {
+        /** Checks that the sizes and batch are 1 or more, the epochs 0 or more, and the learning rate positive. */
         public Config {
             if (hidden < 1 || layers < 1) throw new RnnlabException("hidden size and layers must be 1 or more");
             if (window < 1) throw new RnnlabException("--window must be 1 or more, got " + window);

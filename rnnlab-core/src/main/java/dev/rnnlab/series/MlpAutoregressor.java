@@ -18,6 +18,7 @@ import java.util.function.DoubleConsumer;
 public final class MlpAutoregressor implements Forecaster {
     /** D2L 8.1.2's settings: tau 4, hidden 10, 5 epochs of minibatches of 16, Adam with learning rate 0.01. */
     public record Config(int tau, int hidden, int epochs, int batch, double learningRate) {
+        /** Checks that tau, the sizes and batch are 1 or more, the epochs 0 or more, and the learning rate positive. */
         public Config {
             if (tau < 1) throw new RnnlabException("--tau must be 1 or more, got " + tau);
             if (hidden < 1) throw new RnnlabException("hidden size must be 1 or more, got " + hidden);
@@ -26,6 +27,7 @@ public final class MlpAutoregressor implements Forecaster {
             if (!(learningRate > 0)) throw new RnnlabException("learning rate must be positive, got " + learningRate);
         }
 
+        /** D2L 8.1.2's settings: tau 4, hidden 10, 5 epochs of minibatches of 16, learning rate 0.01. */
         public static Config d2l() {
             return new Config(4, 10, 5, 16, 0.01);
         }

@@ -142,6 +142,7 @@ public record Series(String name, double[] values) {
         return new RnnlabException("cannot read series '" + file + "': " + what);
     }
 
+    /** The number of values. */
     public int length() {
         return values.length;
     }

@@ -131,6 +131,7 @@ public final class NGramCounts {
         }
     }
 
+    /** The n-gram length n. */
     public int n() {
         return n;
     }
@@ -172,6 +173,7 @@ public final class NGramCounts {
     /** Receives one distinct n-gram: the position of its first occurrence in the tokens, and its count. */
     @FunctionalInterface
     public interface Visitor {
+        /** Receives the position of an n-gram's first occurrence in the tokens and its count. */
         void visit(int firstPosition, long count);
     }
 

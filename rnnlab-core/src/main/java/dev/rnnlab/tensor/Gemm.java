@@ -17,6 +17,7 @@ public interface Gemm {
         JAVA
     }
 
+    /** Computes C = alpha * op(A) * op(B) + beta * C on the arrays at the given offsets, as the interface comment describes. */
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float alpha, float[] a, int aOff, int lda,
               float[] b, int bOff, int ldb,

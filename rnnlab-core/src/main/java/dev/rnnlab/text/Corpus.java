@@ -171,14 +171,17 @@ public final class Corpus {
         return sha256;
     }
 
+    /** The normalization applied to the text before tokenizing. */
     public Normalizer normalizer() {
         return normalizer;
     }
 
+    /** The tokenizer that cut the text into tokens. */
     public Tokenizer tokenizer() {
         return tokenizer;
     }
 
+    /** The vocabulary the token indices refer to. */
     public Vocabulary vocabulary() {
         return vocabulary;
     }

@@ -29,6 +29,7 @@ import java.util.SequencedMap;
  * tokens seen fewer than {@code minFreq} times are left out and map to {@code <unk>}.
  */
 public final class Vocabulary {
+    /** The unknown token, always at index 0, that every token outside the vocabulary maps to. */
     public static final String UNKNOWN = "<unk>";
     private static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

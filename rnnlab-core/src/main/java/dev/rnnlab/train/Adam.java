@@ -15,6 +15,7 @@ public final class Adam implements Optimizer {
     private final float[] m, v;
     private long steps;
 
+    /** Adam over {@code size} parameters with moment decays {@code beta1}, {@code beta2}; {@code decoupled} makes it AdamW. */
     public Adam(int size, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
         if (weightDecay < 0) throw new RnnlabException("weight decay must be >= 0, got " + weightDecay);
         this.beta1 = beta1;

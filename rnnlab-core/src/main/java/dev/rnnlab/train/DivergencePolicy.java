@@ -16,6 +16,7 @@ public record DivergencePolicy(double uniformMultiple) {
     /** 4 x the uniform loss. */
     public static final DivergencePolicy DEFAULT = new DivergencePolicy(4);
 
+    /** Checks that {@code uniformMultiple} is finite and above 1. */
     public DivergencePolicy {
         if (!(uniformMultiple > 1) || Double.isInfinite(uniformMultiple)) {
             throw new RnnlabException("the divergence limit must be a finite multiple > 1 of the uniform loss, got " + uniformMultiple);

@@ -15,15 +15,18 @@ public final class Evaluator {
 
     /** The evaluated token count and the mean cross-entropy in nats over them. */
     public record Result(long tokens, double meanLoss) {
+        /** The perplexity, exp(meanLoss). */
         public double perplexity() {
             return Math.exp(meanLoss);
         }
 
+        /** The mean loss in bits per token. */
         public double bitsPerToken() {
             return meanLoss / Math.log(2);
         }
     }
 
+    /** Evaluates {@code model} on {@code tokens} as {@code batch} streams read {@code steps} tokens at a time. */
     public static Result evaluate(LanguageModel model, int[] tokens, int batch, int steps) {
         if (tokens.length < 2) throw new dev.rnnlab.RnnlabException("need at least 2 tokens to evaluate, got " + tokens.length);
         batch = Math.max(1, Math.min(batch, (tokens.length - 1) / 2));

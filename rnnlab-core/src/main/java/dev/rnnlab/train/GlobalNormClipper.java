@@ -21,10 +21,12 @@ public final class GlobalNormClipper {
         return norm;
     }
 
+    /** Whether a gradient of norm {@code norm} gets clipped. */
     public boolean clips(double norm) {
         return theta > 0 && Double.isFinite(theta) && norm > theta;
     }
 
+    /** The clipping threshold theta. */
     public double theta() {
         return theta;
     }

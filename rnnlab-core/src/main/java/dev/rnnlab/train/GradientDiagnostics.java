@@ -41,6 +41,7 @@ public final class GradientDiagnostics implements TrainingListener {
     private double afterSum;
     private int batches;
 
+    /** Writes to {@code dir}, probing {@code batch} streams of {@code probeSteps} tokens, with clip threshold {@code theta}. */
     public GradientDiagnostics(Path dir, int[] tokens, int batch, int probeSteps, double theta) {
         this.dir = dir;
         this.probe = probeBatch(tokens, batch, probeSteps);

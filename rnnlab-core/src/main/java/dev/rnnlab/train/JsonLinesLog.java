@@ -24,6 +24,7 @@ public final class JsonLinesLog implements TrainingListener {
     private final Path file;
     private boolean staleLinesDropped;
 
+    /** A log appended to {@code file}, created with its directories at the first epoch. */
     public JsonLinesLog(Path file) {
         this.file = file;
     }

@@ -12,8 +12,10 @@ public interface LearningRateSchedule {
     /** The rate at {@code epoch} (0-based, fractional) of {@code totalEpochs}, for base rate {@code base}. */
     double rate(double base, double epoch, int totalEpochs);
 
+    /** One line naming the schedule and its settings, e.g. {@code cosine(min 0.1)}. */
     String describe();
 
+    /** A schedule that keeps the base rate throughout. */
     static LearningRateSchedule constant() {
         return new LearningRateSchedule() {
             public double rate(double base, double epoch, int total) {
@@ -70,6 +72,7 @@ public interface LearningRateSchedule {
         };
     }
 
+    /** Parses {@code constant}, {@code step[:EVERY[:GAMMA]]} (10, 0.5) or {@code cosine[:MIN_FRACTION]} (0). */
     static LearningRateSchedule parse(String text) {
         String[] p = text.toLowerCase(Locale.ROOT).split(":");
         try {

@@ -13,6 +13,7 @@ public final class Sgd implements Optimizer {
     private final float[] velocity;
     private long steps;
 
+    /** SGD over {@code size} parameters with {@code momentum} in [0, 1) and L2 {@code weightDecay} of 0 or more. */
     public Sgd(int size, double momentum, double weightDecay) {
         if (momentum < 0 || momentum >= 1) throw new dev.rnnlab.RnnlabException("momentum must be in [0, 1), got " + momentum);
         if (weightDecay < 0) throw new dev.rnnlab.RnnlabException("weight decay must be >= 0, got " + weightDecay);

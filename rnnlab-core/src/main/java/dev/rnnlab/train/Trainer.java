@@ -38,6 +38,7 @@ public final class Trainer {
     private boolean stoppedEarly;
     private boolean outOfTime;  // not saved: it follows from history's seconds and the budget
 
+    /** Trains {@code model} on {@code sampler}'s batches, validating on {@code validation} (null or under 2 tokens: none). */
     public Trainer(LanguageModel model, SequenceSampler sampler, int[] validation, TrainingConfig config,
                    Optimizer optimizer, BpttStrategy strategy) {
         this.model = model;
@@ -56,10 +57,12 @@ public final class Trainer {
         return this;
     }
 
+    /** The divergence policy in force. */
     public DivergencePolicy divergencePolicy() {
         return divergence;
     }
 
+    /** Adds a listener for this run's events; returns this trainer. */
     public Trainer addListener(TrainingListener listener) {
         listeners.add(listener);
         return this;
@@ -167,30 +170,37 @@ public final class Trainer {
         return null;
     }
 
+    /** The model being trained. */
     public LanguageModel model() {
         return model;
     }
 
+    /** The optimizer that updates the model. */
     public Optimizer optimizer() {
         return optimizer;
     }
 
+    /** The run's training settings. */
     public TrainingConfig config() {
         return config;
     }
 
+    /** The strategy that computes each batch's gradient through time. */
     public BpttStrategy strategy() {
         return strategy;
     }
 
+    /** The sampler that cuts the training tokens into batches. */
     public SequenceSampler sampler() {
         return sampler;
     }
 
+    /** The number of epochs finished, those before a {@link #restore} included. */
     public int epochsDone() {
         return epochsDone;
     }
 
+    /** Whether the run stopped because validation loss had not improved for {@link TrainingConfig#patience()} epochs. */
     public boolean stoppedEarly() {
         return stoppedEarly;
     }
@@ -200,6 +210,7 @@ public final class Trainer {
         return outOfTime;
     }
 
+    /** The metrics of every finished epoch, in order. */
     public List<EpochMetrics> history() {
         return List.copyOf(history);
     }
@@ -208,6 +219,7 @@ public final class Trainer {
     public record Progress(int epochsDone, long[] rngState, double bestValidation, int bestEpoch, boolean stoppedEarly,
                            List<EpochMetrics> history) {}
 
+    /** The progress so far, for a checkpoint. */
     public Progress progress() {
         return new Progress(epochsDone, rng.state(), bestValidation, bestEpoch, stoppedEarly, List.copyOf(history));
     }

@@ -10,6 +10,7 @@ import dev.rnnlab.RnnlabException;
  */
 public record TrainingConfig(int epochs, double learningRate, LearningRateSchedule schedule, double clip, int patience, long seed,
                              double timeBudgetSeconds) {
+    /** Checks the settings; a null {@code schedule} becomes the constant one. */
     public TrainingConfig {
         if (!(timeBudgetSeconds >= 0) || Double.isInfinite(timeBudgetSeconds)) {
             throw new RnnlabException("time budget must be >= 0 seconds (0 = none), got " + timeBudgetSeconds);
@@ -20,6 +21,7 @@ public record TrainingConfig(int epochs, double learningRate, LearningRateSchedu
         if (schedule == null) schedule = LearningRateSchedule.constant();
     }
 
+    /** The settings without a time budget. */
     public TrainingConfig(int epochs, double learningRate, LearningRateSchedule schedule, double clip, int patience, long seed) {
         this(epochs, learningRate, schedule, clip, patience, seed, 0);
     }

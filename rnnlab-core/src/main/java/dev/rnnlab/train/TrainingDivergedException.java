@@ -9,6 +9,7 @@ import dev.rnnlab.RnnlabException;
 public final class TrainingDivergedException extends RnnlabException {
     private final int epoch;
 
+    /** The run diverged in {@code epoch} (1-based), as {@code message} says. */
     public TrainingDivergedException(int epoch, String message) {
         super(message);
         this.epoch = epoch;
