@@ -1,7 +1,7 @@
 package dev.rnnlab.cli;
 
 import dev.rnnlab.RnnlabException;
-import dev.rnnlab.io.Checkpoint;
+import dev.rnnlab.run.TrainedModel;
 import dev.rnnlab.text.Corpus;
 import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
@@ -48,9 +48,9 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (batch < 1 || steps < 1) throw new RnnlabException("--batch and --steps must be >= 1");
-        Checkpoint.Loaded c = Checkpoint.read(checkpoint, engine.gemm());
-        Normalizer normalizer = Normalizer.parse(c.info().provenance().normalizer());
-        Tokenizer tokenizer = Tokenizer.parse(c.info().provenance().tokenizer());
+        TrainedModel c = TrainedModel.load(checkpoint, engine.gemm());
+        Normalizer normalizer = c.normalizer();
+        Tokenizer tokenizer = c.tokenizer();
         Corpus text = Corpus.encode(file, normalizer, tokenizer, c.vocabulary());
         long unknown = 0;
         for (int t : text.indices()) if (t == 0) unknown++;

@@ -4,7 +4,7 @@ import dev.rnnlab.Rng;
 import dev.rnnlab.generate.Generator;
 import dev.rnnlab.generate.Prompt;
 import dev.rnnlab.generate.TokenSampler;
-import dev.rnnlab.io.Checkpoint;
+import dev.rnnlab.run.TrainedModel;
 import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
 import java.io.PrintWriter;
@@ -56,13 +56,13 @@ final class GenerateCommand implements Callable<Integer> {
         if (n < 0) throw new dev.rnnlab.RnnlabException("-n must be >= 0, got " + n);
         boolean sampling = temperature != null || topK > 0 || topP < 1;
         TokenSampler sampler = sampling ? TokenSampler.sampling(temperature == null ? 1.0 : temperature, topK, topP) : TokenSampler.greedy();
-        Checkpoint.Loaded c = Checkpoint.read(checkpoint, engine.gemm());
+        TrainedModel c = TrainedModel.load(checkpoint, engine.gemm());
         if (c.model().config().bidirectional()) {
             throw new dev.rnnlab.RnnlabException("checkpoint '" + checkpoint + "' is a bidirectional model: it reads each token's"
                     + " future, so it cannot generate (eval can score text with it)");
         }
-        Normalizer normalizer = Normalizer.parse(c.info().provenance().normalizer());
-        Tokenizer tokenizer = Tokenizer.parse(c.info().provenance().tokenizer());
+        Normalizer normalizer = c.normalizer();
+        Tokenizer tokenizer = c.tokenizer();
         Generator g = new Generator(c.model());
         int[] ids = Prompt.encode(prefix, normalizer, tokenizer, c.vocabulary(), w -> {
             err.println("rnnlab: " + w);
