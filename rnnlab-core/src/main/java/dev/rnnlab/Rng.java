@@ -76,6 +76,21 @@ public final class Rng {
         return (int) (m >>> 32);
     }
 
+    /**
+     * An index drawn with probability {@code p[i]} (the p sum to 1): the first i whose cumulative sum exceeds a
+     * uniform u, and, when rounding leaves u above the total, the last i with {@code p[i] > 0}. One draw of
+     * {@link #nextDouble()}, so a seeded stream gives the same sequence everywhere it is used.
+     */
+    public int categorical(double[] p) {
+        double u = nextDouble(), cumulative = 0;
+        for (int i = 0; i < p.length; i++) {
+            cumulative += p[i];
+            if (u < cumulative) return i;
+        }
+        for (int i = p.length - 1; i >= 0; i--) if (p[i] > 0) return i;
+        throw new IllegalStateException("empty distribution");
+    }
+
     /** Uniform in [0, 1) with 53 random bits. */
     public double nextDouble() {
         return (nextLong() >>> 11) * 0x1.0p-53;

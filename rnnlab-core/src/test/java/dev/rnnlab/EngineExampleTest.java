@@ -30,7 +30,7 @@ class EngineExampleTest {
         model.initPyTorchDefault(new Rng(42));
         RecurrentState state = model.zeroState(32);
         double loss = model.forward(batch.inputs(), batch.targets(), 35, 32, state);  // mean cross-entropy
-        model.backward(null, null);                  // dL/dtheta into model.parameters().grads()
+        model.backward();                            // dL/dtheta into model.parameters().grads()
         model.finalState(state);                     // carry it into the next batch
 
         assertThat(loss).isCloseTo(Math.log(vocab.size()), org.assertj.core.data.Offset.offset(0.2));

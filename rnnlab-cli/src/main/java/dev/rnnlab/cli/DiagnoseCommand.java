@@ -2,7 +2,7 @@ package dev.rnnlab.cli;
 
 import dev.rnnlab.Rng;
 import dev.rnnlab.RnnlabException;
-import dev.rnnlab.bptt.Spectra;
+import dev.rnnlab.tensor.Spectra;
 import dev.rnnlab.data.Batch;
 import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.ModelConfig;

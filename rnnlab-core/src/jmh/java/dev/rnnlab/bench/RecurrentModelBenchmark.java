@@ -66,7 +66,7 @@ public class RecurrentModelBenchmark {
     @Benchmark
     public double forwardBackward() {
         double loss = model.forward(x, y, STEPS, BATCH, state);
-        model.backward(null, null);
+        model.backward();
         return loss;
     }
 

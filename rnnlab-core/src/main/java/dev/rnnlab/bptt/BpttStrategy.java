@@ -35,7 +35,7 @@ public interface BpttStrategy {
             public double computeGradients(LanguageModel model, Batch batch, RecurrentState state, Rng rng) {
                 double loss = model.forward(batch.inputs(), batch.targets(), batch.steps(), batch.batchSize(), state);
                 if (Double.isFinite(loss)) {
-                    model.backward(null, null);
+                    model.backward();
                     model.finalState(state);
                 }
                 return loss;

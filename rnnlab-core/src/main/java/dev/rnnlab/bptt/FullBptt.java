@@ -96,7 +96,7 @@ public final class FullBptt implements BpttStrategy {
     }
 
     private static long stateBytes(LanguageModel m, int n) {
-        return 4L * m.config().layers() * m.config().directions() * n * m.config().hidden() * (m.config().cell().hasCellState() ? 2 : 1);
+        return m.config().stateBytes(n);
     }
 
     static String human(long bytes) {

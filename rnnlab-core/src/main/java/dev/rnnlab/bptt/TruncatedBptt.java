@@ -112,7 +112,7 @@ public class TruncatedBptt implements BpttStrategy {
 
     @Override
     public long activationBytes(LanguageModel model, int steps, int batch) {
-        long states = 4L * capacity * batch * model.config().layers() * model.config().hidden() * (model.config().cell().hasCellState() ? 2 : 1);
+        long states = capacity * model.config().stateBytes(batch);  // every direction's state, as FullBptt counts it
         return model.activationBytes(Math.min(steps, k1) + capacity, batch) + states;
     }
 

@@ -169,29 +169,19 @@ public final class MarkovSource implements SyntheticSource {
     public String generate(int length, Rng rng) {
         StringBuilder sb = new StringBuilder(length);
         int n = transitions.length;
-        int s = draw(stationary, rng);
+        int s = rng.categorical(stationary);
         // write out the starting history's symbols, most significant (oldest) first
         for (int i = order - 1; i >= 0 && sb.length() < length; i--) {
             sb.append(symbol((int) (s / (long) Math.pow(alphabet, i)) % alphabet));
         }
         while (sb.length() < length) {
-            int x = draw(transitions[s], rng);
+            int x = rng.categorical(transitions[s]);
             sb.append(symbol(x));
             s = n == 1 ? 0 : (int) ((s * (long) alphabet + x) % n);
         }
         return sb.toString();
     }
 
-    private static int draw(double[] p, Rng rng) {
-        double u = rng.nextDouble();
-        double cumulative = 0;
-        for (int i = 0; i < p.length; i++) {
-            cumulative += p[i];
-            if (u < cumulative) return i;
-        }
-        for (int i = p.length - 1; i >= 0; i--) if (p[i] > 0) return i; // u within rounding of 1
-        throw new IllegalStateException("empty distribution");
-    }
 
     @Override
     public double meanLogLoss(String text) {

@@ -229,26 +229,17 @@ public final class MarkovChain {
     public int[] sample(int length, Rng rng) {
         if (length < 0) throw new RnnlabException("sample length must be 0 or more, got " + length);
         int[] out = new int[length];
-        int s = draw(stationary(), rng);
+        int s = rng.categorical(stationary());
         int written = 0;
         for (int i = order - 1; i >= 0 && written < length; i--) {
             out[written++] = (int) (s / (long) Math.pow(symbols, i)) % symbols;
         }
         while (written < length) {
-            int x = draw(transitions[s], rng);
+            int x = rng.categorical(transitions[s]);
             out[written++] = x;
             s = next(s, x, symbols, states);
         }
         return out;
     }
 
-    private static int draw(double[] p, Rng rng) {
-        double u = rng.nextDouble(), cumulative = 0;
-        for (int i = 0; i < p.length; i++) {
-            cumulative += p[i];
-            if (u < cumulative) return i;
-        }
-        for (int i = p.length - 1; i >= 0; i--) if (p[i] > 0) return i;
-        throw new IllegalStateException("empty distribution");
-    }
 }

@@ -65,16 +65,7 @@ public interface NGramModel {
         System.arraycopy(prefix, 0, all, 0, prefix.length);
         for (int i = prefix.length; i < all.length; i++) {
             double[] p = distribution(all, Math.max(0, i - n + 1), i);
-            double u = rng.nextDouble(), cumulative = 0;
-            int drawn = p.length - 1;
-            for (int w = 0; w < p.length; w++) {
-                cumulative += p[w];
-                if (u < cumulative) {
-                    drawn = w;
-                    break;
-                }
-            }
-            all[i] = drawn;
+            all[i] = rng.categorical(p);
         }
         return java.util.Arrays.copyOfRange(all, prefix.length, all.length);
     }

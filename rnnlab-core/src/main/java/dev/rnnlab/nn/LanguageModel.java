@@ -25,6 +25,11 @@ public interface LanguageModel {
      */
     double forward(int[] inputs, int[] targets, int steps, int batch, RecurrentState initial);
 
+    /** Accumulates dL/dtheta for the last forward: the common case, every step's gradient passed back whole. */
+    default void backward() {
+        backward(null, null, null, 1f);
+    }
+
     /**
      * Accumulates dL/dtheta for the last forward; writes dL/d(initial state) into {@code gradInitial} when
      * non-null; {@code stepScale[t]} (null = all ones) multiplies the gradient passed from step t back.

@@ -73,6 +73,14 @@ public record ModelConfig(CellType cell, int vocab, int embed, int hidden, int l
         }
     }
 
+    /**
+     * Bytes of one recurrent state for {@code batch} streams: h (and the LSTM's c) for every layer and
+     * direction. What a BPTT strategy pays per state it keeps.
+     */
+    public long stateBytes(int batch) {
+        return 4L * layers * directions() * batch * hidden * (cell.hasCellState() ? 2 : 1);
+    }
+
     /** Width of the features a layer's input has: the vocabulary (one-hot), the embedding, or D*H. */
     int inputSize(int layer) {
         return layer > 0 ? directions() * hidden : (embed > 0 ? embed : vocab);

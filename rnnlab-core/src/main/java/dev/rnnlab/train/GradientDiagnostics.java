@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rnnlab.Rng;
 import dev.rnnlab.RnnlabException;
-import dev.rnnlab.bptt.Spectra;
+import dev.rnnlab.tensor.Spectra;
 import dev.rnnlab.data.Batch;
 import dev.rnnlab.io.IoErrors;
 import dev.rnnlab.nn.CellType;

@@ -1,10 +1,9 @@
-package dev.rnnlab.bptt;
+package dev.rnnlab.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.rnnlab.Rng;
-import dev.rnnlab.tensor.Initializers;
 import org.junit.jupiter.api.Test;
 
 class SpectraTest {

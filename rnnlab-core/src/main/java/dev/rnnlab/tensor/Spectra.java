@@ -1,4 +1,4 @@
-package dev.rnnlab.bptt;
+package dev.rnnlab.tensor;
 
 import dev.rnnlab.Rng;
 
