@@ -9,11 +9,14 @@
  * trainer carries the hidden state). Each epoch draws its offset in [0, steps) from the caller's
  * {@link dev.rnnlab.Rng}, so an epoch is a pure function of the corpus and the generator state.
  * {@link dev.rnnlab.data.Split} cuts a corpus into contiguous train/validation/test parts.
+ * {@link dev.rnnlab.data.Sampling} names the choice of sampler and builds it (the whole-stream batch of full
+ * BPTT included).
  *
  * <p>Corpora: {@link dev.rnnlab.data.Dataset} names a downloadable corpus with its checksum;
  * {@link dev.rnnlab.data.DataCache} finds it ({@code --data-dir}, {@code $RNNLAB_DATA},
  * {@code ~/.cache/rnnlab}), verifies it, and downloads it once if it is missing (temp file, checksum,
- * atomic rename). Synthetic corpora ({@link dev.rnnlab.data.MarkovSource},
+ * atomic rename). {@link dev.rnnlab.data.CorpusChoice} turns a name or a file into a loaded corpus, falling back
+ * to the built-in synthetic corpus only when the default was not named. Synthetic corpora ({@link dev.rnnlab.data.MarkovSource},
  * {@link dev.rnnlab.data.RecallSource}) know their exact entropy rate, the floor any model's loss can reach.
  */
 package dev.rnnlab.data;

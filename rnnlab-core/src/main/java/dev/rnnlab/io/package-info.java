@@ -6,7 +6,8 @@
  *   model.safetensors      parameters, float32, PyTorch's state_dict names and layout (rnn.weight_ih_l0, ...)
  *   optimizer.safetensors  the optimizer's moments (flat, parameter-block order)
  *   config.json            rnnlab version, model config, corpus provenance (name, sha256, normalization,
- *                          tokenization, the vocabulary's sha256), training settings, seed, BPTT strategy
+ *                          tokenization, the vocabulary's sha256), and under "training" the run description
+ *                          (dev.rnnlab.run.RunSpec; 0.1.0 wrote a flat settings object, still read)
  *   vocab.json             the vocabulary
  *   state.json             progress: epochs done, RNG state, best validation loss and epoch
  *   history.jsonl          the metrics of every epoch, one JSON line each; the first "epochs done" lines count

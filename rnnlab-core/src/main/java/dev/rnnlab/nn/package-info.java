@@ -19,5 +19,9 @@
  * <p>All parameters live in one {@link Parameters} block ({@code float[] values}, {@code float[] grads})
  * with named views, PyTorch's state_dict names, so an optimizer or a clipper runs over one array.
  * Buffers for a (T, B) shape are allocated once and reused; nothing is allocated per time step.
+ *
+ * <p>{@link Models} is the one factory: a {@link ModelKind} (the engine's layers or D2L's scratch RNN), a
+ * {@link ModelConfig} and an {@link Initialization} give the same model wherever it is built, for training,
+ * for loading a checkpoint, or sharded over threads.
  */
 package dev.rnnlab.nn;
