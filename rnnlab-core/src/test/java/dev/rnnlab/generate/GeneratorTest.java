@@ -8,7 +8,6 @@ import dev.rnnlab.RnnlabException;
 import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.ModelConfig;
 import dev.rnnlab.nn.RecurrentLanguageModel;
-import dev.rnnlab.nn.RecurrentState;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
