@@ -19,11 +19,7 @@ public class TruncatedBptt implements BpttStrategy {
     int k2;
     private final int capacity;  // history steps kept: kMax - k1
 
-    // history of the current streams, time-major: the last histLen steps' input tokens, and the state
-    // before each of them (histStates[i] is the state before history step i; histStates[histLen] = now)
-    private int[] histTokens = new int[0];
-    private RecurrentState[] histStates = new RecurrentState[0];
-    private int histLen, batch = -1;
+    private StateHistory history;  // the current streams' recent past; null before the first batch
     private boolean fresh = true;
     private int[] x = new int[0], y = new int[0];
 
@@ -47,67 +43,40 @@ public class TruncatedBptt implements BpttStrategy {
     @Override
     public double computeGradients(LanguageModel model, Batch b, RecurrentState state, Rng rng) {
         int steps = b.steps(), n = b.batchSize();
-        if (fresh || n != batch) reset(model, state, n);
+        if (fresh || history == null || n != history.batch()) {
+            history = new StateHistory(model, capacity, state);
+            fresh = false;
+        }
         double lossSum = 0;
         for (int c0 = 0; c0 < steps; c0 += k1) {
             int chunk = Math.min(k1, steps - c0);
-            int back = Math.min(histLen, k2 - chunk);  // history steps replayed before the chunk
+            int length = history.length();
+            int back = Math.min(length, k2 - chunk);  // history steps replayed before the chunk
             int window = back + chunk;
             if (x.length < window * n) {
                 x = new int[window * n];
                 y = new int[window * n];
             }
-            int h0 = histLen - back;
-            System.arraycopy(histTokens, h0 * n, x, 0, back * n);
+            int h0 = length - back;
+            history.copyTokens(h0, x);
             Arrays.fill(y, 0, back * n, LanguageModel.IGNORE);
             System.arraycopy(b.inputs(), c0 * n, x, back * n, chunk * n);
             System.arraycopy(b.targets(), c0 * n, y, back * n, chunk * n);
-            double loss = model.forward(x, y, window, n, histStates[h0]);
+            double loss = model.forward(x, y, window, n, history.state(h0));
             if (!Double.isFinite(loss)) return loss;
             model.backward(null, null, null, (float) chunk / steps);
             lossSum += loss * chunk;
-            // keep the last `capacity` steps (replayed history and this chunk) and the states before them
-            int keep = Math.min(capacity, histLen + chunk);
-            int[] tokens = new int[keep * n];
-            RecurrentState[] states = new RecurrentState[keep + 1];
-            for (int i = 0; i < keep; i++) {
-                int fromEnd = keep - i;            // steps before the window's end
-                int windowStep = window - fromEnd;  // index in this window, or < 0 for older history
-                if (windowStep >= 0) {
-                    System.arraycopy(x, windowStep * n, tokens, i * n, n);
-                    states[i] = stateBefore(model, windowStep, h0, n);
-                } else {  // older than the window: still in the old history, at histLen + chunk - fromEnd
-                    System.arraycopy(histTokens, (histLen - (fromEnd - chunk)) * n, tokens, i * n, n);
-                    states[i] = histStates[histLen - (fromEnd - chunk)];
-                }
+            // the replayed steps' states, recomputed with the current weights, replace the stored ones
+            for (int i = h0 + 1; i <= length; i++) model.stateAt(i - h0 - 1, history.state(i));
+            // then the chunk's steps join the history, each after the state before it
+            for (int j = 0; j < chunk; j++) {
+                history.append(x, (back + j) * n);
+                if (j + 1 < chunk) model.stateAt(back + j, history.state(history.length()));
             }
-            RecurrentState now = model.zeroState(n);
-            model.finalState(now);
-            states[keep] = now;
-            histTokens = tokens;
-            histStates = states;
-            histLen = keep;
+            model.finalState(history.state(history.length()));
         }
-        state.copyFrom(histStates[histLen]);
+        state.copyFrom(history.state(history.length()));
         return lossSum / steps;
-    }
-
-    /** The state before step {@code windowStep} of the last forward, which started at history step h0. */
-    private RecurrentState stateBefore(LanguageModel model, int windowStep, int h0, int n) {
-        if (windowStep == 0) return histStates[h0];
-        RecurrentState s = model.zeroState(n);
-        model.stateAt(windowStep - 1, s);
-        return s;
-    }
-
-    private void reset(LanguageModel model, RecurrentState state, int n) {
-        batch = n;
-        histLen = 0;
-        histTokens = new int[0];
-        RecurrentState start = model.zeroState(n);
-        start.copyFrom(state);
-        histStates = new RecurrentState[] {start};
-        fresh = false;
     }
 
     @Override
