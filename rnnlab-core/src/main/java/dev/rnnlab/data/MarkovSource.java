@@ -177,7 +177,7 @@ public final class MarkovSource implements SyntheticSource {
         while (sb.length() < length) {
             int x = rng.categorical(transitions[s]);
             sb.append(symbol(x));
-            s = n == 1 ? 0 : (int) ((s * (long) alphabet + x) % n);
+            s = MarkovHistory.next(s, x, alphabet, n);
         }
         return sb.toString();
     }
@@ -197,7 +197,7 @@ public final class MarkovSource implements SyntheticSource {
                 loss -= Math.log(transitions[s][x]);
                 counted++;
             }
-            s = n == 1 ? 0 : (int) ((s * (long) alphabet + x) % n);
+            s = MarkovHistory.next(s, x, alphabet, n);
         }
         return loss / counted;
     }

@@ -2,6 +2,7 @@ package dev.rnnlab.lm;
 
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.Rng;
+import dev.rnnlab.data.MarkovHistory;
 import java.util.Arrays;
 
 /**
@@ -75,7 +76,7 @@ public final class MarkovChain {
                 throw new RnnlabException("symbol " + x + " at " + t + " is outside [0, " + symbols + ")");
             }
             if (t >= order) n[s][x]++;
-            s = next(s, x, symbols, states);
+            s = MarkovHistory.next(s, x, symbols, states);
         }
         double[][] rows = new double[states][symbols];
         for (int h = 0; h < states; h++) {
@@ -88,9 +89,6 @@ public final class MarkovChain {
         return new MarkovChain(order, symbols, rows);
     }
 
-    private static int next(int s, int x, int symbols, int states) {
-        return states == 1 ? 0 : (int) ((s * (long) symbols + x) % states);
-    }
 
     /** The order k: how many preceding symbols a transition depends on. */
     public int order() {
@@ -123,7 +121,7 @@ public final class MarkovChain {
         int s = 0;
         for (int i = history.length - order; i < history.length; i++) {
             checkSymbol(history[i]);
-            s = next(s, history[i], symbols, states);
+            s = MarkovHistory.next(s, history[i], symbols, states);
         }
         return s;
     }
@@ -156,7 +154,7 @@ public final class MarkovChain {
             if (alpha[s] == 0) continue;
             for (int x = 0; x < symbols; x++) {
                 if (observed != MISSING && x != observed) continue;
-                out[next(s, x, symbols, states)] += alpha[s] * transitions[s][x];
+                out[MarkovHistory.next(s, x, symbols, states)] += alpha[s] * transitions[s][x];
             }
         }
         return out;
@@ -237,7 +235,7 @@ public final class MarkovChain {
         while (written < length) {
             int x = rng.categorical(transitions[s]);
             out[written++] = x;
-            s = next(s, x, symbols, states);
+            s = MarkovHistory.next(s, x, symbols, states);
         }
         return out;
     }
