@@ -11,17 +11,13 @@ import dev.rnnlab.data.CorpusChoice;
 import dev.rnnlab.data.Dataset;
 import dev.rnnlab.data.Sampling;
 import dev.rnnlab.io.IoErrors;
-import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.LanguageModel;
-import dev.rnnlab.nn.ModelKind;
 import dev.rnnlab.nn.Models;
 import dev.rnnlab.plot.TrainingCurveChart;
-import dev.rnnlab.run.InvalidSpecException;
 import dev.rnnlab.run.RunSpec;
 import dev.rnnlab.run.TrainingRun;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Corpus;
-import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.train.EpochMetrics;
 import dev.rnnlab.train.Trainer;
@@ -136,10 +132,9 @@ final class BpttCompareCommand implements Callable<Integer> {
             throw new RnnlabException("--strategies names a strategy twice (" + String.join(";", strategies)
                     + "); give each once, e.g. 'perbatch;truncated:5'");
         }
-        CorpusChoice.Loaded loaded = CorpusOptions.load(file, corpusOptions.corpus, Dataset.TIMEMACHINE, corpusOptions.dataDir,
-                corpusOptions.normalize == null ? null : Normalizer.parse(corpusOptions.normalize), Tokenizer.parse(tokens), err);
+        CorpusChoice.Loaded loaded = corpusOptions.load(file, Dataset.TIMEMACHINE, Tokenizer.parse(tokens), err);
         Corpus c = loaded.corpus();
-        RunSpec base = baseSpec(maxBytes);
+        RunSpec base = baseSpec();
         o.printf(Locale.ROOT, "corpus %s: %,d tokens, vocabulary %d; model %s-%d, batch %d x %d steps, %d epochs, %s lr %s, seed %d%n",
                 loaded.source(), c.length(), c.vocabulary().size(), model, hidden, batch, steps, epochs, optimizer, lr, seed);
 
@@ -208,24 +203,11 @@ final class BpttCompareCommand implements Callable<Integer> {
     }
 
     /** The run every strategy shares: all the corpus's tokens, sequential batches, the engine's model or the scratch RNN. */
-    private RunSpec baseSpec(long maxBytes) {
-        String m = model.toLowerCase(Locale.ROOT);
-        CellType cell;
-        try {
-            cell = m.equals("scratch") ? CellType.RNN_TANH : CellType.parse(m);
-        } catch (IllegalArgumentException e) {
-            throw new RnnlabException("unknown --model '" + model + "': use scratch, rnn, rnn_relu, gru or lstm");
-        }
-        try {
-            return RunSpec.builder().corpus(file != null ? file.toString() : corpusOptions.corpus == null ? "" : corpusOptions.corpus)
-                    .tokens(Tokenizer.parse(tokens)).normalize(corpusOptions.normalize == null ? "" : corpusOptions.normalize).maxTokens(0)
-                    .sampling(Sampling.SEQUENTIAL).batch(batch).steps(steps)
-                    .kind(m.equals("scratch") ? ModelKind.SCRATCH : ModelKind.ENGINE).cell(cell).hidden(hidden)
-                    .optimizer(optimizer).lr(lr).clip(clip).epochs(epochs).seed(seed).maxMemory(maxMemory).build();
-        } catch (InvalidSpecException e) {
-            throw new RnnlabException(e.problem().startsWith(": ") ? e.problem().substring(2)
-                    : TrainCommand.optionOf(e.field()) + " " + e.problem());
-        }
+    private RunSpec baseSpec() {
+        RunSpec.Builder b = corpusOptions.applyTo(RunSpec.builder(), file).tokens(Tokenizer.parse(tokens)).maxTokens(0)
+                .sampling(Sampling.SEQUENTIAL).batch(batch).steps(steps).hidden(hidden)
+                .optimizer(optimizer).lr(lr).clip(clip).epochs(epochs).seed(seed).maxMemory(maxMemory);
+        return SpecOptions.build(SpecOptions.model(b, model));
     }
 
     private static LanguageModel newModel(RunSpec s, int vocab, Gemm gemm) {

@@ -3,6 +3,7 @@ package dev.rnnlab.cli;
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.data.CorpusChoice;
 import dev.rnnlab.data.Dataset;
+import dev.rnnlab.run.RunSpec;
 import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
 import java.io.PrintWriter;
@@ -30,6 +31,11 @@ final class CorpusOptions {
     /** The normalizer given, or null for the corpus's own. */
     Normalizer normalizer() {
         return normalize == null ? null : Normalizer.parse(normalize);
+    }
+
+    /** Sets a run's corpus (FILE, else {@code --corpus}, else the default) and normalization. */
+    RunSpec.Builder applyTo(RunSpec.Builder b, Path file) {
+        return b.corpus(file != null ? file.toString() : corpus == null ? "" : corpus).normalize(normalize == null ? "" : normalize);
     }
 
     /** Loads FILE, else {@code --corpus}, else {@code fallbackDefault}. */

@@ -9,7 +9,6 @@ import dev.rnnlab.stats.NGram;
 import dev.rnnlab.stats.NGramCounts;
 import dev.rnnlab.stats.ZipfFit;
 import dev.rnnlab.text.Corpus;
-import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.text.Vocabulary;
 import java.io.PrintWriter;
@@ -76,15 +75,13 @@ final class StatsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Tokenizer tokenizer = Tokenizer.parse(tokens);
-        Normalizer normalizer = corpusOptions.normalize == null ? null : Normalizer.parse(corpusOptions.normalize);
         int[] ranks = parseRanks(zipfRanks);
         for (int n : orders) {
             if (n < 1 || n > 9) throw new RnnlabException("--n orders must be between 1 and 9, got " + n);
         }
         if (top < 0) throw new RnnlabException("--top must be 0 or more, got " + top);
 
-        CorpusChoice.Loaded loaded = CorpusOptions.load(file, corpusOptions.corpus, Dataset.TIMEMACHINE, corpusOptions.dataDir, normalizer,
-                tokenizer, err);
+        CorpusChoice.Loaded loaded = corpusOptions.load(file, Dataset.TIMEMACHINE, tokenizer, err);
         Corpus c = loaded.corpus();
         Vocabulary v = c.vocabulary();
         out.printf(Locale.ROOT, "corpus %s: %,d %s tokens after %s normalization, vocabulary %,d (with <unk>), "

@@ -12,13 +12,11 @@ import dev.rnnlab.generate.TokenSampler;
 import dev.rnnlab.io.Checkpoint;
 import dev.rnnlab.io.CheckpointLock;
 import dev.rnnlab.io.CheckpointSaver;
-import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.Initialization;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.ModelConfig;
 import dev.rnnlab.nn.ModelKind;
 import dev.rnnlab.plot.TrainingCurveChart;
-import dev.rnnlab.run.InvalidSpecException;
 import dev.rnnlab.run.OptimizationSpec;
 import dev.rnnlab.run.RunSpec;
 import dev.rnnlab.run.TrainingRun;
@@ -278,7 +276,7 @@ final class TrainCommand implements Callable<Integer> {
         LanguageModel m = run.model();
         Trainer trainer = run.trainer();
         Path dir = run.checkpointDirectory().orElseThrow();
-        Path logFile = log != null ? log : dir.resolve("metrics.jsonl");
+        Path logFile = run.metricsLog().orElseThrow();
         Path plotFile = plot != null ? plot : dir.resolve("curve.png");
         out.printf(Locale.ROOT, "corpus %s: %,d %s tokens%s, vocabulary %,d%s%n", loaded.source(), c.length(), unit,
                 c.length() < loaded.corpus().length() ? String.format(Locale.ROOT, " (the first of %,d: --max-tokens %d; 0 for all)",
@@ -384,13 +382,6 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The run the options describe; a bad value is reported under its option's name. */
     private RunSpec specFromOptions() {
-        String model = this.model.toLowerCase(Locale.ROOT);
-        CellType cell;
-        try {
-            cell = model.equals("scratch") ? CellType.RNN_TANH : CellType.parse(model);
-        } catch (IllegalArgumentException e) {
-            throw new RnnlabException("unknown --model '" + this.model + "': use scratch, rnn, rnn_relu, gru or lstm");
-        }
         Sampling samplingKind = switch (sampling.toLowerCase(Locale.ROOT)) {
             case "sequential" -> Sampling.SEQUENTIAL;
             case "random" -> Sampling.RANDOM;
@@ -402,29 +393,15 @@ final class TrainCommand implements Callable<Integer> {
             case "pytorch" -> Initialization.PYTORCH;
             default -> throw new RnnlabException("unknown --init '" + init + "': use auto, d2l or pytorch");
         };
-        try {
-            return RunSpec.builder().corpus(file != null ? file.toString() : corpusOptions.corpus == null ? "" : corpusOptions.corpus)
-                    .tokens(Tokenizer.parse(tokens)).normalize(corpusOptions.normalize == null ? "" : corpusOptions.normalize).minFreq(minFreq)
+        RunSpec.Builder b = corpusOptions.applyTo(RunSpec.builder(), file).tokens(Tokenizer.parse(tokens)).minFreq(minFreq)
                     .maxTokens(maxTokens == null ? RunSpec.CORPUS_DEFAULT : maxTokens).split(split == null ? "" : split)
                     .sampling(samplingKind).batch(batch).steps(steps)
-                    .kind(model.equals("scratch") ? ModelKind.SCRATCH : ModelKind.ENGINE).cell(cell).hidden(hidden).layers(layers)
+                    .hidden(hidden).layers(layers)
                     .embed(embed).bidirectional(bidirectional).dropout(dropout).init(initKind)
                     .optimizer(optimizer).weightDecay(weightDecay).lr(lr).schedule(schedule).warmup(warmup).clip(clip)
                     .epochs(epochs == null ? RunSpec.CORPUS_DEFAULT : epochs).patience(patience).seed(seed)
-                    .bptt(bptt).maxMemory(maxMemory).saveEvery(saveEvery).saveMinutes(saveMinutes).build();
-        } catch (InvalidSpecException e) {
-            throw new RnnlabException(e.problem().startsWith(": ") ? e.problem().substring(2) : optionOf(e.field()) + " " + e.problem());
-        }
-    }
-
-    /** The option that sets a spec field: {@code model.hidden} is {@code --hidden}, {@code data.minFreq} {@code --min-freq}. */
-    static String optionOf(String field) {
-        return switch (field) {
-            case "model.kind", "model.cell" -> "--model";
-            case "bptt.strategy" -> "--bptt";
-            case "bptt.maxMemoryBytes" -> "--max-memory";
-            default -> "--" + field.substring(field.indexOf('.') + 1).replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
-        };
+                    .bptt(bptt).maxMemory(maxMemory).saveEvery(saveEvery).saveMinutes(saveMinutes);
+        return SpecOptions.build(SpecOptions.model(b, model));
     }
 
     /**

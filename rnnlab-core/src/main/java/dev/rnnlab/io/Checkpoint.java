@@ -111,11 +111,8 @@ public final class Checkpoint {
             recover(dir);
             hook.before(at = Step.WRITE);
             Files.createDirectories(tmp);
-            Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
-            Parameters p = model.parameters();
-            for (Parameters.Tensor t : p.tensors()) tensors.put(t.name(), new SafeTensors.Tensor(t.shape(), p.get(t.name())));
-            SafeTensors.write(tmp.resolve(MODEL), tensors, Map.of("format", "pt", "generator", "rnnlab " + info.rnnlabVersion(),
-                    "cell", info.model().cell().label(), "kind", info.kind()));
+            SafeTensors.write(tmp.resolve(MODEL), tensorsOf(model.parameters()),
+                    weightsMetadata(info.rnnlabVersion(), info.model(), info.kind()));
             if (optimizerState != null) {
                 Map<String, SafeTensors.Tensor> opt = new LinkedHashMap<>();
                 optimizerState.forEach((k, v) -> opt.put(k, new SafeTensors.Tensor(new int[] {v.length}, v.clone())));
@@ -426,6 +423,42 @@ public final class Checkpoint {
             Files.deleteIfExists(to);
             Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
         }
+    }
+
+    /**
+     * Writes the weights alone as one safetensors file under PyTorch's names, the same tensors as a
+     * checkpoint's {@code model.safetensors}; the file appears whole or not at all (a synced temporary sibling,
+     * renamed), and weights that are not finite are refused.
+     */
+    public static void exportWeights(Path file, LanguageModel model, String rnnlabVersion) {
+        String bad = firstNonFinite(model.parameters());
+        if (bad != null) throw new RnnlabException("refusing to export '" + file + "': the weights are not finite (" + bad + ")");
+        Path tmp = sibling(file, ".tmp");
+        try {
+            Files.createDirectories(tmp.getParent());
+            SafeTensors.write(tmp, tensorsOf(model.parameters()),
+                    weightsMetadata(rnnlabVersion, model.config(), Models.kindOf(model).id()));
+            fsync(tmp);
+            move(tmp, file);
+            fsyncParent(file);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write's own error is the one to report
+            }
+            throw new RnnlabException("cannot write '" + file + "': " + IoErrors.describeWrite(file, e));
+        }
+    }
+
+    private static Map<String, SafeTensors.Tensor> tensorsOf(Parameters p) {
+        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+        for (Parameters.Tensor t : p.tensors()) tensors.put(t.name(), new SafeTensors.Tensor(t.shape(), p.get(t.name())));
+        return tensors;
+    }
+
+    private static Map<String, String> weightsMetadata(String version, ModelConfig model, String kind) {
+        return Map.of("format", "pt", "generator", "rnnlab " + version, "cell", model.cell().label(), "kind", kind);
     }
 
     static Path sibling(Path dir, String suffix) {

@@ -48,6 +48,20 @@ public record ModelSpec(ModelKind kind, CellType cell, int hidden, int layers, i
         return new ModelConfig(cell, vocab, embed, hidden, layers, bidirectional, dropout);
     }
 
+    /** The kind and cell a model name stands for (see {@link #parseName}). */
+    public record Named(ModelKind kind, CellType cell) {}
+
+    /** The inverse of {@link #name()}: "scratch", "rnn" (tanh), "rnn_relu", "gru" or "lstm", any case. */
+    public static Named parseName(String name) {
+        String n = name == null ? "" : name.toLowerCase(java.util.Locale.ROOT);
+        if (n.equals("scratch")) return new Named(ModelKind.SCRATCH, CellType.RNN_TANH);
+        try {
+            return new Named(ModelKind.ENGINE, CellType.parse(n));
+        } catch (IllegalArgumentException e) {
+            throw new dev.rnnlab.RnnlabException("unknown model '" + name + "': use scratch, rnn, rnn_relu, gru or lstm");
+        }
+    }
+
     /** The command line's name for the model: "scratch", or the cell's ("rnn", "rnn_relu", "gru", "lstm"). */
     public String name() {
         if (kind == ModelKind.SCRATCH) return "scratch";

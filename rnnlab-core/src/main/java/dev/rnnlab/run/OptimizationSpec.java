@@ -45,11 +45,6 @@ public record OptimizationSpec(String optimizer, double weightDecay, double lr, 
         return new OptimizationSpec("sgd", 0, 1, "constant", 0, 1, RunSpec.CORPUS_DEFAULT, 0, 42);
     }
 
-    /** The same with another total of epochs. */
-    public OptimizationSpec withEpochs(int total) {
-        return new OptimizationSpec(optimizer, weightDecay, lr, schedule, warmup, clip, total, patience, seed);
-    }
-
     /** Optimizer state slots per parameter (Adam keeps two moments, momentum one): what the memory check counts. */
     public int stateSlots() {
         String o = optimizer.toLowerCase(java.util.Locale.ROOT);

@@ -14,7 +14,6 @@ import dev.rnnlab.nn.Initialization;
 import dev.rnnlab.nn.ModelKind;
 import dev.rnnlab.text.Tokenizer;
 import java.io.Serializable;
-import java.util.Locale;
 
 /**
  * Everything that makes a training run what it is: the data, the model, the optimisation, the BPTT strategy
@@ -116,12 +115,10 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
     }
 
     private static RunSpec fromFlat(JsonNode j) {
-        String model = text(j, "model", "rnn").toLowerCase(Locale.ROOT);
-        ModelKind kind = model.equals("scratch") ? ModelKind.SCRATCH : ModelKind.ENGINE;
-        CellType cell;
+        ModelSpec.Named model;
         try {
-            cell = kind == ModelKind.SCRATCH ? CellType.RNN_TANH : CellType.parse(model);
-        } catch (IllegalArgumentException e) {
+            model = ModelSpec.parseName(text(j, "model", "rnn"));
+        } catch (RnnlabException e) {
             throw new InvalidSpecException("model", ": " + e.getMessage());
         }
         String init = text(j, "init", "auto");
@@ -129,7 +126,7 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
                 new DataSpec(text(j, "corpus", ""), Tokenizer.parse(text(j, "tokens", "char")), text(j, "normalize", ""),
                         j.path("minFreq").asInt(0), j.path("maxTokens").asInt(CORPUS_DEFAULT), text(j, "split", ""),
                         Sampling.parse(text(j, "sampling", "sequential")), j.path("batch").asInt(32), j.path("steps").asInt(35)),
-                new ModelSpec(kind, cell, j.path("hidden").asInt(512), j.path("layers").asInt(1), j.path("embed").asInt(0),
+                new ModelSpec(model.kind(), model.cell(), j.path("hidden").asInt(512), j.path("layers").asInt(1), j.path("embed").asInt(0),
                         j.path("bidirectional").asBoolean(false), (float) j.path("dropout").asDouble(0),
                         Initialization.parse(init)),
                 new OptimizationSpec(text(j, "optimizer", "sgd"), j.path("weightDecay").asDouble(0), j.path("lr").asDouble(1),
@@ -192,6 +189,13 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
         public Builder batch(int n) { batch = n; return this; }
         /** Time steps per mini-batch. */
         public Builder steps(int n) { steps = n; return this; }
+        /** The kind and cell of a model name: "scratch", "rnn", "rnn_relu", "gru" or "lstm". */
+        public Builder model(String name) {
+            ModelSpec.Named n = ModelSpec.parseName(name);
+            kind = n.kind();
+            cell = n.cell();
+            return this;
+        }
         /** The engine's layers or the scratch RNN. */
         public Builder kind(ModelKind k) { kind = k; return this; }
         /** The recurrent cell (the engine's model). */

@@ -6,24 +6,15 @@ import dev.rnnlab.generate.Generator;
 import dev.rnnlab.generate.Prompt;
 import dev.rnnlab.generate.TokenSampler;
 import dev.rnnlab.io.Checkpoint;
-import dev.rnnlab.io.IoErrors;
-import dev.rnnlab.io.SafeTensors;
 import dev.rnnlab.nn.LanguageModel;
-import dev.rnnlab.nn.Parameters;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Corpus;
 import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.text.Vocabulary;
 import dev.rnnlab.train.Evaluator;
-import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -119,27 +110,7 @@ public final class TrainedModel {
      * The file appears whole or not at all.
      */
     public void exportSafetensors(Path file) {
-        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
-        Parameters p = model.parameters();
-        for (Parameters.Tensor t : p.tensors()) tensors.put(t.name(), new SafeTensors.Tensor(t.shape(), p.get(t.name())));
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            if (file.getParent() != null) Files.createDirectories(file.getParent());
-            SafeTensors.write(tmp, tensors, Map.of("format", "pt", "generator", "rnnlab " + version,
-                    "cell", model.config().cell().label()));
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the original error is the one to report
-            }
-            throw new RnnlabException("cannot write '" + file + "': " + IoErrors.describeWrite(file, e));
-        }
+        Checkpoint.exportWeights(file, model, version);
     }
 
     /** The network itself, for what the short path does not cover. */

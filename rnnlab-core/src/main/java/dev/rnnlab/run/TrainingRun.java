@@ -58,6 +58,7 @@ public final class TrainingRun implements AutoCloseable {
     private final Optimizer optimizer;
     private final Trainer trainer;
     private final Path directory;  // null: nothing is saved
+    private final Path metricsLog;  // null: no log
     private final CheckpointSaver saver;  // null without a directory
     private final CheckpointLock ownLock;  // null when the caller holds it, or without a directory
     private final boolean resumed;
@@ -131,8 +132,8 @@ public final class TrainingRun implements AutoCloseable {
             } else {
                 saver = null;
             }
-            Path log = b.metricsLog != null ? b.metricsLog : directory != null ? directory.resolve("metrics.jsonl") : null;
-            if (log != null) trainer.addListener(new JsonLinesLog(log));
+            metricsLog = b.metricsLog != null ? b.metricsLog : directory != null ? directory.resolve("metrics.jsonl") : null;
+            if (metricsLog != null) trainer.addListener(new JsonLinesLog(metricsLog));
             if (b.diagnosticsProbeSteps > 0) {
                 if (directory == null) throw new RnnlabException("gradient diagnostics are written into the checkpoint directory; give one");
                 trainer.addListener(new GradientDiagnostics(directory.resolve("diagnostics"), train, Math.min(8, d.batch()),
@@ -225,6 +226,11 @@ public final class TrainingRun implements AutoCloseable {
     /** Where checkpoints go; empty when nothing is saved. */
     public Optional<Path> checkpointDirectory() {
         return Optional.ofNullable(directory);
+    }
+
+    /** Where each epoch's metrics go as a JSON line; empty when they are not logged. */
+    public Optional<Path> metricsLog() {
+        return Optional.ofNullable(metricsLog);
     }
 
     /** The epoch of the last checkpoint this run saved, or -1. */
