@@ -70,4 +70,17 @@ class TrainedModelTest {
         assertThat(c.tensors().get("linear.weight").data()).isEqualTo(m.model().parameters().get("linear.weight"));
         assertThat(out.resolveSibling("gru.safetensors.tmp")).doesNotExist();
     }
+
+    @Test
+    void badInputIsOneLineThatSaysWhatIsWrong() throws Exception {
+        assertThatThrownBy(() -> TrainedModel.load(dir.resolve("nowhere"), GEMM)).isInstanceOf(RnnlabException.class)
+                .hasMessageStartingWith("no checkpoint at");
+        TrainedModel m = TrainedModel.load(checkpoint, GEMM);
+        Path missing = dir.resolve("missing.txt");
+        assertThatThrownBy(() -> m.score(missing)).isInstanceOf(RnnlabException.class)
+                .hasMessage("cannot read corpus '" + missing + "': no such file");
+        Path binary = Files.write(dir.resolve("binary.txt"), new byte[] {0, 1, 2, (byte) 0xff, 0, 0});
+        assertThatThrownBy(() -> m.score(binary)).isInstanceOf(RnnlabException.class).hasMessageStartingWith("cannot read corpus");
+        assertThatThrownBy(() -> m.generate("the ", -1)).isInstanceOf(RnnlabException.class).hasMessageContaining(">= 0");
+    }
 }
