@@ -132,7 +132,7 @@ final class BpttCompareCommand implements Callable<Integer> {
             throw new RnnlabException("--strategies names a strategy twice (" + String.join(";", strategies)
                     + "); give each once, e.g. 'perbatch;truncated:5'");
         }
-        CorpusChoice.Loaded loaded = corpusOptions.load(file, Dataset.TIMEMACHINE, Tokenizer.parse(tokens), err);
+        CorpusChoice.Loaded loaded = corpusOptions.load(file, Dataset.TIMEMACHINE, Tokenizer.parse(tokens));
         Corpus c = loaded.corpus();
         RunSpec base = baseSpec();
         o.printf(Locale.ROOT, "corpus %s: %,d tokens, vocabulary %d; model %s-%d, batch %d x %d steps, %d epochs, %s lr %s, seed %d%n",

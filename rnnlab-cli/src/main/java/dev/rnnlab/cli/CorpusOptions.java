@@ -6,19 +6,18 @@ import dev.rnnlab.data.Dataset;
 import dev.rnnlab.run.RunSpec;
 import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
  * Where a command's text comes from, declared once with one help text: {@code --corpus}, {@code --normalize}
  * and {@code --data-dir}. (FILE and {@code --tokens} stay with each command: their help and default differ.)
- * Loading goes through {@link CorpusChoice}: FILE or {@code --corpus}, never both; warnings to stderr.
+ * Loading goes through {@link CorpusChoice}: FILE or {@code --corpus}, never both.
  */
 final class CorpusOptions {
     @Option(names = "--corpus", paramLabel = "NAME|FILE",
-            description = "A named corpus (timemachine, tinyshakespeare) or a file. Default: timemachine, downloaded once"
-                    + " into the cache; when that is impossible, the built-in synthetic corpus, with a warning.")
+            description = "A named corpus or a file: timemachine (shipped with rnnlab), tinyshakespeare (downloaded once"
+                    + " into the cache), synthetic-markov (built in, with a known entropy rate). Default: timemachine.")
     String corpus;
 
     @Option(names = "--normalize", paramLabel = "d2l|raw",
@@ -38,19 +37,16 @@ final class CorpusOptions {
         return b.corpus(file != null ? file.toString() : corpus == null ? "" : corpus).normalize(normalize == null ? "" : normalize);
     }
 
-    /** Loads FILE, else {@code --corpus}, else {@code fallbackDefault}. */
-    CorpusChoice.Loaded load(Path file, Dataset fallbackDefault, Tokenizer tokens, PrintWriter err) {
-        return load(file, corpus, fallbackDefault, dataDir, normalizer(), tokens, err);
+    /** Loads FILE, else {@code --corpus}, else {@code byDefault}. */
+    CorpusChoice.Loaded load(Path file, Dataset byDefault, Tokenizer tokens) {
+        return load(file, corpus, byDefault, dataDir, normalizer(), tokens);
     }
 
-    static CorpusChoice.Loaded load(Path file, String corpus, Dataset fallbackDefault, Path dataDir, Normalizer normalize,
-            Tokenizer tokens, PrintWriter err) {
+    static CorpusChoice.Loaded load(Path file, String corpus, Dataset byDefault, Path dataDir, Normalizer normalize,
+            Tokenizer tokens) {
         if (file != null && corpus != null) throw new RnnlabException("give either FILE or --corpus, not both");
         if (file != null) return CorpusChoice.loadFile(file, normalize, tokens);
         if (corpus != null) return CorpusChoice.load(corpus, dataDir, normalize, tokens);
-        return CorpusChoice.loadDefault(fallbackDefault, dataDir, normalize, tokens, w -> {
-            err.println("rnnlab: " + w);
-            err.flush();
-        });
+        return CorpusChoice.load(byDefault, dataDir, normalize, tokens);
     }
 }

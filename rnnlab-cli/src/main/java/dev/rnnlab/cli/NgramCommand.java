@@ -104,7 +104,7 @@ final class NgramCommand {
             if (minFreq < 1) throw new RnnlabException("--min-freq must be 1 or more, got " + minFreq);
             Split parts = split == null ? null : Split.parse(split);
             Tokenizer tokenizer = Tokenizer.parse(tokens);
-            CorpusChoice.Loaded loaded = corpusOptions.load(file, Dataset.TIMEMACHINE, tokenizer, spec.commandLine().getErr());
+            CorpusChoice.Loaded loaded = corpusOptions.load(file, Dataset.TIMEMACHINE, tokenizer);
             Corpus c = loaded.corpus();
             out.printf(Locale.ROOT, "corpus %s: %,d %s tokens after %s normalization%n", loaded.source(), c.length(),
                     c.tokenizer().id(), c.normalizer().id());

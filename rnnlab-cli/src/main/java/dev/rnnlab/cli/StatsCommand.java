@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         description = {"Top n-grams and fitted Zipf exponents of a corpus, and D2L 8.3.2's log-log "
                 + "frequency-vs-rank figure.",
             "Without FILE or --corpus it reads the timemachine corpus with word tokens, as D2L does for Zipf's "
-                + "law; if that is neither cached nor downloadable it says so and uses a built-in synthetic corpus."})
+                + "law (the book ships with rnnlab)."})
 final class StatsCommand implements Callable<Integer> {
     /** Above this many tokens counting takes seconds: show a progress bar on a terminal. */
     private static final int PROGRESS_TOKENS = 10_000_000;
@@ -81,7 +81,7 @@ final class StatsCommand implements Callable<Integer> {
         }
         if (top < 0) throw new RnnlabException("--top must be 0 or more, got " + top);
 
-        CorpusChoice.Loaded loaded = corpusOptions.load(file, Dataset.TIMEMACHINE, tokenizer, err);
+        CorpusChoice.Loaded loaded = corpusOptions.load(file, Dataset.TIMEMACHINE, tokenizer);
         Corpus c = loaded.corpus();
         Vocabulary v = c.vocabulary();
         out.printf(Locale.ROOT, "corpus %s: %,d %s tokens after %s normalization, vocabulary %,d (with <unk>), "

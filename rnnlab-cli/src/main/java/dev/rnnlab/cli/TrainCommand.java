@@ -46,8 +46,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a recurrent language model, D2L chapter 8 style, and prints a generated sample at the end.",
             "Defaults are D2L's: the first 10,000 characters of The Time Machine, batch 32, 35 steps, hidden 512, SGD lr 1,"
-                + " clip 1, sequential partitioning, 500 epochs (--max-tokens 0 for the whole book). Without FILE or --corpus, when"
-                + " timemachine is neither cached nor downloadable, it says so and trains on a built-in synthetic corpus."})
+                + " clip 1, sequential partitioning, 500 epochs (--max-tokens 0 for the whole book). The Time Machine"
+                + " ships with rnnlab, so this needs neither network nor cache."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

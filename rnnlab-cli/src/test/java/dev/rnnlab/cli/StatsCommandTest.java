@@ -83,21 +83,27 @@ class StatsCommandTest {
         assertThat(underAFile.err()).isEqualTo("rnnlab: cannot write plot '" + text.resolve("z.png") + "': '" + text
                 + "' is not a directory" + System.lineSeparator());
         assertThat(CliRun.of("stats", "--corpus", "wikitext").err()).isEqualTo(
-                "rnnlab: --corpus 'wikitext' is neither a named corpus (timemachine, tinyshakespeare) nor a file"
+                "rnnlab: --corpus 'wikitext' is neither a named corpus (timemachine, tinyshakespeare, synthetic-markov) nor a file"
                         + System.lineSeparator());
     }
 
     @Test
-    void theImplicitDefaultFallsBackToTheSyntheticCorpusWithOneLine() throws Exception {
-        Dataset unreachable = new Dataset("timemachine", "timemachine.txt", URI.create("http://127.0.0.1:1/t.txt"),
-                Dataset.TIMEMACHINE.sha256(), 1, Normalizer.D2L);
-        StringWriter err = new StringWriter();
-        CorpusChoice.Loaded loaded = CorpusOptions.load(null, null, unreachable, dir, null, Tokenizer.WORD,
-                new PrintWriter(err));
-        assertThat(err.toString()).hasLineCount(1).startsWith("rnnlab: corpus 'timemachine' is not cached in " + dir)
-                .contains("using the built-in synthetic corpus markov(order=3, alphabet=6");
-        assertThat(loaded.corpus().length()).isPositive();
-        assertThat(loaded.source()).contains("seed 0");
+    void theDefaultCorpusNeedsNeitherNetworkNorCache() throws Exception {
+        Path empty = Files.createDirectory(dir.resolve("empty-cache"));
+        CliRun run = CliRun.of("stats", "--data-dir", empty.toString(), "--n", "1", "--tokens", "char");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("timemachine (shipped with rnnlab, unpacked to " + empty.resolve("timemachine.txt"))
+                .contains("170,580 char tokens after d2l normalization, vocabulary 28");
+        assertThat(run.err()).doesNotContain("download").doesNotContain("synthetic");
+        CliRun again = CliRun.of("stats", "--data-dir", empty.toString(), "--n", "1", "--tokens", "char");
+        assertThat(again.out()).contains("timemachine (" + empty.resolve("timemachine.txt") + ")");
+    }
+
+    @Test
+    void theSyntheticCorpusIsNamed() {
+        CliRun run = CliRun.of("stats", "--corpus", "synthetic-markov", "--n", "1", "--tokens", "char");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("synthetic-markov (built in: markov(order=3, alphabet=6");
     }
 
     @Test

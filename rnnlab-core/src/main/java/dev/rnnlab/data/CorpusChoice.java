@@ -7,25 +7,27 @@ import dev.rnnlab.text.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Locale;
 import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
- * Where a corpus comes from: a file, a named corpus ({@link Dataset}, fetched through the {@link DataCache}),
- * or, when nothing is named, a default corpus that falls back to the built-in synthetic corpus when it is
- * neither cached nor downloadable. An explicit choice that fails is an error; only the implicit default
- * falls back, and says so through the warnings consumer.
+ * Where a corpus comes from: a file, a named corpus ({@link Dataset}: the cached copy, else the copy shipped
+ * in rnnlab for The Time Machine, else a download through the {@link DataCache}), or the built-in synthetic
+ * corpus {@value #SYNTHETIC}, whose exact entropy rate is known. A named corpus that is neither cached,
+ * embedded nor downloadable is a one-line error.
  */
 public final class CorpusChoice {
     /** Files above this size take a couple of seconds to read twice: show a progress bar on a terminal. */
     private static final long PROGRESS_BYTES = 32L << 20;
+    /** The name of {@link SyntheticCorpus#builtIn()} as a corpus: a Markov chain whose entropy rate is known. */
+    public static final String SYNTHETIC = "synthetic-markov";
 
     private CorpusChoice() {}
 
     /**
-     * A corpus as loaded, a one-line description of where it came from, and, for the synthetic fallback,
+     * A corpus as loaded, a one-line description of where it came from, and, for the synthetic corpus,
      * its exact entropy rate in nats per token ({@code NaN} otherwise).
      */
     public record Loaded(Corpus corpus, String source, double entropyRateNats) {
@@ -40,22 +42,33 @@ public final class CorpusChoice {
         }
     }
 
+    /** The names {@link #load} knows besides files: the named corpora, then the synthetic one. */
+    public static List<String> names() {
+        List<String> names = new java.util.ArrayList<>(Dataset.all().stream().map(Dataset::name).toList());
+        names.add(SYNTHETIC);
+        return names;
+    }
+
     /**
      * Loads {@code nameOrFile}: a named corpus unless a file of that name exists, else the file.
-     * {@code normalize} null means the corpus's own (the dataset's, else D2L's for a file).
+     * {@code normalize} null means the corpus's own (the dataset's, raw for the synthetic one, else D2L's
+     * for a file).
      */
     public static Loaded load(String nameOrFile, Path dataDir, Normalizer normalize, Tokenizer tokens) {
-        if (Dataset.isNamed(nameOrFile) && !Files.exists(Path.of(nameOrFile))) {
-            Dataset d = Dataset.named(nameOrFile);
-            Path path = DataCache.locate(dataDir).fetch(d);
-            return new Loaded(read(path, orDefault(normalize, d.normalizer()), tokens), d.name() + " (" + path + ")");
-        }
-        Path path = Path.of(nameOrFile);
-        if (!Files.exists(path)) {
-            throw new RnnlabException("--corpus '" + nameOrFile + "' is neither a named corpus ("
-                    + String.join(", ", Dataset.all().stream().map(Dataset::name).toList()) + ") nor a file");
-        }
-        return loadFile(path, normalize, tokens);
+        if (Files.exists(Path.of(nameOrFile))) return loadFile(Path.of(nameOrFile), normalize, tokens);
+        if (SYNTHETIC.equals(nameOrFile.toLowerCase(Locale.ROOT))) return synthetic(normalize, tokens);
+        if (Dataset.isNamed(nameOrFile)) return load(Dataset.named(nameOrFile), dataDir, normalize, tokens);
+        throw new RnnlabException("--corpus '" + nameOrFile + "' is neither a named corpus (" + String.join(", ", names())
+                + ") nor a file");
+    }
+
+    /** Loads a named corpus: cached, else shipped in rnnlab, else downloaded into the cache. */
+    public static Loaded load(Dataset dataset, Path dataDir, Normalizer normalize, Tokenizer tokens) {
+        DataCache cache = DataCache.locate(dataDir);
+        boolean unpacked = cache.willUnpack(dataset);
+        Path path = cache.fetch(dataset);
+        String where = unpacked ? "shipped with rnnlab, unpacked to " + path : path.toString();
+        return new Loaded(read(path, orDefault(normalize, dataset.normalizer()), tokens), dataset.name() + " (" + where + ")");
     }
 
     /** Loads a text file ({@code normalize} null: D2L's); a missing or unreadable file is a one-line error. */
@@ -63,24 +76,11 @@ public final class CorpusChoice {
         return new Loaded(read(file, orDefault(normalize, Normalizer.D2L), tokens), file.toString());
     }
 
-    /**
-     * Loads {@code dataset}, or, when it is neither cached nor downloadable, the built-in synthetic corpus,
-     * telling {@code warnings} which and why.
-     */
-    public static Loaded loadDefault(Dataset dataset, Path dataDir, Normalizer normalize, Tokenizer tokens,
-            Consumer<String> warnings) {
-        DataCache cache = DataCache.locate(dataDir);
-        try {
-            Path path = cache.fetch(dataset);
-            return new Loaded(read(path, orDefault(normalize, dataset.normalizer()), tokens), dataset.name() + " (" + path + ")");
-        } catch (CorpusUnavailableException e) {
-            SyntheticCorpus synthetic = SyntheticCorpus.builtIn();
-            warnings.accept(e.getMessage() + "; using the built-in synthetic corpus " + synthetic.name() + " instead");
-            Corpus c = Corpus.fromText(synthetic.name(), synthetic.text(), orDefault(normalize, Normalizer.RAW),
-                    tokens, 0, List.of());
-            return new Loaded(c, synthetic.name() + " (built in, seed " + synthetic.seed() + ")",
-                    synthetic.source().entropyRateNats());
-        }
+    /** The built-in synthetic corpus ({@link SyntheticCorpus#builtIn()}) under the name {@value #SYNTHETIC}. */
+    public static Loaded synthetic(Normalizer normalize, Tokenizer tokens) {
+        SyntheticCorpus synthetic = SyntheticCorpus.builtIn();
+        Corpus c = Corpus.fromText(SYNTHETIC, synthetic.text(), orDefault(normalize, Normalizer.RAW), tokens, 0, List.of());
+        return new Loaded(c, SYNTHETIC + " (built in: " + synthetic.name() + ")", synthetic.source().entropyRateNats());
     }
 
     private static Normalizer orDefault(Normalizer chosen, Normalizer fallback) {

@@ -90,15 +90,74 @@ public final class DataCache {
     }
 
     /**
-     * The verified file of {@code dataset}, downloading it first if it is not cached.
+     * The verified file of {@code dataset}: the cached copy; else, for an {@linkplain Dataset#embedded()
+     * embedded} corpus, the copy shipped in rnnlab, written into the cache (or, when the cache cannot be
+     * written, into a temporary directory); else a download.
      *
-     * @throws CorpusUnavailableException when it is not cached and the download fails for want of a network
-     *     or server; other failures (checksum, disk) are plain {@link RnnlabException}s
+     * @throws CorpusUnavailableException when it is not cached, not embedded, and the download fails for want
+     *     of a network or server; other failures (checksum, disk) are plain {@link RnnlabException}s
      */
     public Path fetch(Dataset dataset) {
         Optional<Path> hit = cached(dataset);
         if (hit.isPresent()) return hit.get();
+        if (dataset.embedded()) return unpack(dataset);
         return download(dataset);
+    }
+
+    /** Whether {@link #fetch} will use the copy shipped in rnnlab (embedded and not cached). */
+    public boolean willUnpack(Dataset dataset) {
+        return dataset.embedded() && !Files.isRegularFile(pathOf(dataset));
+    }
+
+    private Path unpack(Dataset dataset) {
+        try {
+            Files.createDirectories(dir);
+            return copyEmbedded(dataset, dir);
+        } catch (IOException | RnnlabException notWritable) {
+            // a read-only home must not stop D2L's run: unpack where the JVM may always write
+            try {
+                Path scratch = Files.createTempDirectory("rnnlab-corpus");
+                Path file = copyEmbedded(dataset, scratch);
+                file.toFile().deleteOnExit();
+                scratch.toFile().deleteOnExit();
+                return file;
+            } catch (IOException e) {
+                throw new RnnlabException("cannot unpack the embedded corpus '" + dataset.name() + "' into " + dir
+                        + " or a temporary directory: " + IoErrors.describe(e) + "; choose a writable --data-dir");
+            }
+        }
+    }
+
+    /** Copies the shipped file into {@code into}, checking its sha256 before renaming it into place. */
+    private static Path copyEmbedded(Dataset dataset, Path into) throws IOException {
+        Path part = Files.createTempFile(into, dataset.fileName() + ".", ".part");
+        try {
+            MessageDigest digest = sha256();
+            try (InputStream in = DataCache.class.getResourceAsStream(dataset.resource())) {
+                if (in == null) throw new RnnlabException("this rnnlab build lacks its embedded corpus " + dataset.resource());
+                try (OutputStream out = Files.newOutputStream(part)) {
+                    byte[] buf = new byte[1 << 16];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        out.write(buf, 0, n);
+                        digest.update(buf, 0, n);
+                    }
+                }
+            }
+            String actual = HexFormat.of().formatHex(digest.digest());
+            if (!actual.equals(dataset.sha256())) {
+                throw new RnnlabException("the embedded corpus " + dataset.resource() + " has sha256 " + actual + ", expected "
+                        + dataset.sha256() + ": this rnnlab build is damaged; rebuild it");
+            }
+            Path target = into.resolve(dataset.fileName());
+            try {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return target;
+        } finally {
+            Files.deleteIfExists(part);
+        }
     }
 
     private Path download(Dataset dataset) {

@@ -7,20 +7,34 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A named corpus that can be downloaded: where it lives upstream, its exact bytes (sha256 and size) and how
- * it is usually normalized.
+ * A named corpus: where it lives upstream, its exact bytes (sha256 and size), how it is usually normalized,
+ * and whether a copy ships inside rnnlab ({@code embedded}: then it needs neither network nor cache).
  */
-public record Dataset(String name, String fileName, URI url, String sha256, long bytes, Normalizer normalizer) {
+public record Dataset(String name, String fileName, URI url, String sha256, long bytes, Normalizer normalizer,
+        boolean embedded) {
 
-    /** The Time Machine as D2L downloads it (its {@code DATA_HUB} entry), normalized the D2L way. */
+    /** A corpus that is only downloaded, not shipped. */
+    public Dataset(String name, String fileName, URI url, String sha256, long bytes, Normalizer normalizer) {
+        this(name, fileName, url, sha256, bytes, normalizer, false);
+    }
+
+    /**
+     * The Time Machine as D2L downloads it (its {@code DATA_HUB} entry), normalized the D2L way. It is public
+     * domain and 179 KB, so rnnlab ships D2L's exact file: D2L's run works on a machine with no network.
+     */
     public static final Dataset TIMEMACHINE = new Dataset("timemachine", "timemachine.txt",
             URI.create("http://d2l-data.s3-accelerate.amazonaws.com/timemachine.txt"),
-            "8424dbd9532ac81f7e5f0b6add90e6952baea29158309d7d1bf3884f4e12c516", 178_979, Normalizer.D2L);
+            "8424dbd9532ac81f7e5f0b6add90e6952baea29158309d7d1bf3884f4e12c516", 178_979, Normalizer.D2L, true);
 
-    /** Karpathy's tiny Shakespeare from char-rnn, read raw. */
+    /** Karpathy's tiny Shakespeare from char-rnn, read raw; downloaded once into the cache. */
     public static final Dataset TINYSHAKESPEARE = new Dataset("tinyshakespeare", "tinyshakespeare.txt",
             URI.create("https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"),
             "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed", 1_115_394, Normalizer.RAW);
+
+    /** The class-path resource holding the shipped copy (meaningful only when {@link #embedded()}). */
+    public String resource() {
+        return "/dev/rnnlab/data/" + fileName;
+    }
 
     /** Every named corpus. */
     public static List<Dataset> all() {

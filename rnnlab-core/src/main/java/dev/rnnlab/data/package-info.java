@@ -12,11 +12,12 @@
  * {@link dev.rnnlab.data.Sampling} names the choice of sampler and builds it (the whole-stream batch of full
  * BPTT included).
  *
- * <p>Corpora: {@link dev.rnnlab.data.Dataset} names a downloadable corpus with its checksum;
- * {@link dev.rnnlab.data.DataCache} finds it ({@code --data-dir}, {@code $RNNLAB_DATA},
- * {@code ~/.cache/rnnlab}), verifies it, and downloads it once if it is missing (temp file, checksum,
- * atomic rename). {@link dev.rnnlab.data.CorpusChoice} turns a name or a file into a loaded corpus, falling back
- * to the built-in synthetic corpus only when the default was not named. Synthetic corpora ({@link dev.rnnlab.data.MarkovSource},
+ * <p>Corpora: {@link dev.rnnlab.data.Dataset} names a corpus with its checksum; The Time Machine ships inside
+ * rnnlab, so D2L's run needs no network. {@link dev.rnnlab.data.DataCache} finds a named corpus
+ * ({@code --data-dir}, {@code $RNNLAB_DATA}, {@code ~/.cache/rnnlab}), verifies it, and otherwise unpacks the
+ * shipped copy or downloads it once (temp file, checksum, atomic rename). {@link dev.rnnlab.data.CorpusChoice}
+ * turns a name or a file into a loaded corpus; an explicit name that is neither cached, shipped nor
+ * downloadable is an error, never a silent substitute. Synthetic corpora ({@link dev.rnnlab.data.MarkovSource},
  * {@link dev.rnnlab.data.RecallSource}) know their exact entropy rate, the floor any model's loss can reach.
  */
 package dev.rnnlab.data;

@@ -13,7 +13,8 @@ import java.io.Serializable;
  * What a run trains on and how it is cut into batches.
  *
  * @param corpus    a named corpus (timemachine, tinyshakespeare) or a file; "" for the default, The Time Machine,
- *                  falling back to the built-in synthetic corpus when it is neither cached nor downloadable
+ *                  shipped with rnnlab (see {@link dev.rnnlab.data.CorpusChoice#load(String, java.nio.file.Path,
+ *                  dev.rnnlab.text.Normalizer, dev.rnnlab.text.Tokenizer)} for the names)
  * @param tokens    characters or words
  * @param normalize "d2l" or "raw"; "" for the corpus's own (The Time Machine and files d2l, tinyshakespeare raw)
  * @param minFreq   tokens seen fewer times in the training part become {@code <unk>}; 0 keeps all

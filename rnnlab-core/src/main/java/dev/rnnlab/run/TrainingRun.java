@@ -258,8 +258,18 @@ public final class TrainingRun implements AutoCloseable {
 
     /** A directory name a person would choose: the corpus's name, the model and its width. */
     private String defaultName() {
-        return (source.corpus().name().replaceFirst("\\.txt$", "") + "-" + spec.model().name() + "-h" + spec.model().hidden())
-                .replaceAll("[^A-Za-z0-9._-]+", "_");
+        return directoryName(source.corpus().name(), spec.model().name(), spec.model().hidden());
+    }
+
+    /**
+     * {@code CORPUS-MODEL-hHIDDEN} with the corpus file's extension dropped and every run of characters a
+     * shell or file system might trip on made one hyphen: {@code "My Notes (v2).txt"} gives
+     * {@code My-Notes-v2-lstm-h256}.
+     */
+    static String directoryName(String corpusName, String model, int hidden) {
+        String stem = corpusName.replaceFirst("\\.[A-Za-z0-9]{1,5}$", "")
+                .replaceAll("[^A-Za-z0-9._]+", "-").replaceAll("^[-.]+|[-.]+$", "");
+        return (stem.isEmpty() ? "corpus" : stem) + "-" + model + "-h" + hidden;
     }
 
     private Checkpoint.Info checkpointInfo() {
@@ -269,7 +279,7 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     private static CorpusChoice.Loaded load(DataSpec d, Builder b) {
-        if (d.corpus().isEmpty()) return CorpusChoice.loadDefault(Dataset.TIMEMACHINE, b.dataDir, d.normalizer(), d.tokens(), b.warnings);
+        if (d.corpus().isEmpty()) return CorpusChoice.load(Dataset.TIMEMACHINE, b.dataDir, d.normalizer(), d.tokens());
         return CorpusChoice.load(d.corpus(), b.dataDir, d.normalizer(), d.tokens());
     }
 

@@ -119,6 +119,32 @@ class DataCacheTest {
     }
 
     @Test
+    void theTimeMachineIsShippedAndUnpackedIntoTheCacheWithoutANetworkRequest() throws Exception {
+        // an embedded corpus whose upstream is unreachable: fetch must not try it
+        Dataset offline = new Dataset("timemachine", "timemachine.txt", URI.create("http://127.0.0.1:1/t.txt"),
+                Dataset.TIMEMACHINE.sha256(), Dataset.TIMEMACHINE.bytes(), Normalizer.D2L, true);
+        DataCache cache = new DataCache(dir.resolve("fresh"), false);
+        assertThat(cache.willUnpack(offline)).isTrue();
+        Path file = cache.fetch(offline);
+        assertThat(file).isEqualTo(dir.resolve("fresh/timemachine.txt"));
+        assertThat(sha256(Files.readAllBytes(file))).isEqualTo(Dataset.TIMEMACHINE.sha256());
+        assertThat(Files.size(file)).isEqualTo(178_979);
+        assertThat(cache.willUnpack(offline)).isFalse();
+        assertThat(cache.fetch(offline)).isEqualTo(file);
+        try (var listing = Files.list(dir.resolve("fresh"))) {
+            assertThat(listing.toList()).containsExactly(file); // no .part left behind
+        }
+    }
+
+    @Test
+    void anUnwritableCacheUnpacksTheShippedCorpusElsewhere() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("a-file"), "x");
+        Path file = new DataCache(notADirectory.resolve("cache"), false).fetch(Dataset.TIMEMACHINE);
+        assertThat(file.getFileName().toString()).isEqualTo("timemachine.txt");
+        assertThat(sha256(Files.readAllBytes(file))).isEqualTo(Dataset.TIMEMACHINE.sha256());
+    }
+
+    @Test
     void aCachedFileWithTheWrongChecksumIsAnErrorNotAMiss() throws Exception {
         Files.writeString(dir.resolve("tiny.txt"), "something else");
         DataCache cache = new DataCache(dir, false);

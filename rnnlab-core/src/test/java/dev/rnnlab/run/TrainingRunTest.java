@@ -27,6 +27,15 @@ class TrainingRunTest {
     }
 
     @Test
+    void defaultDirectoriesHaveNamesAPersonWouldChoose() {
+        assertThat(TrainingRun.directoryName("timemachine.txt", "rnn", 512)).isEqualTo("timemachine-rnn-h512");
+        assertThat(TrainingRun.directoryName("synthetic-markov", "rnn", 512)).isEqualTo("synthetic-markov-rnn-h512");
+        assertThat(TrainingRun.directoryName("My Notes (v2).txt", "lstm", 256)).isEqualTo("My-Notes-v2-lstm-h256");
+        assertThat(TrainingRun.directoryName("../../etc/passwd", "gru", 8)).isEqualTo("etc-passwd-gru-h8");
+        assertThat(TrainingRun.directoryName("***.txt", "gru", 8)).isEqualTo("corpus-gru-h8");
+    }
+
+    @Test
     void aSpecBecomesATrainedAndSavedRun() throws Exception {
         Path ck = dir.resolve("ck");
         List<EpochMetrics> history;
