@@ -5,8 +5,10 @@ import dev.rnnlab.data.CorpusChoice;
 import dev.rnnlab.data.Dataset;
 import dev.rnnlab.run.RunSpec;
 import dev.rnnlab.text.Normalizer;
+import dev.rnnlab.text.TokenFile;
 import dev.rnnlab.text.Tokenizer;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,7 +19,8 @@ import picocli.CommandLine.Option;
 final class CorpusOptions {
     @Option(names = "--corpus", paramLabel = "NAME|FILE",
             description = "A named corpus or a file: timemachine (shipped with rnnlab), tinyshakespeare (downloaded once"
-                    + " into the cache), synthetic-markov (built in, with a known entropy rate). Default: timemachine.")
+                    + " into the cache), synthetic-markov (built in, with a known entropy rate), or a directory made by"
+                    + " rnnlab prepare. Default: timemachine.")
     String corpus;
 
     @Option(names = "--normalize", paramLabel = "d2l|raw",
@@ -26,6 +29,18 @@ final class CorpusOptions {
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Corpus cache directory (default: $RNNLAB_DATA, else ~/.cache/rnnlab).")
     Path dataDir;
+
+    /**
+     * The tokenization to read with: {@code --tokens} when it was given, else a prepared corpus's own (FILE or
+     * {@code --corpus} naming a directory made by {@code rnnlab prepare}), else the command's default.
+     */
+    Tokenizer tokens(Path file, String tokensOption, CommandSpec spec) {
+        Path named = file != null ? file : corpus != null ? Path.of(corpus) : null;
+        if (named != null && TokenFile.isPrepared(named) && !spec.commandLine().getParseResult().hasMatchedOption("--tokens")) {
+            return Tokenizer.parse(TokenFile.describe(named).tokenizer());
+        }
+        return Tokenizer.parse(tokensOption);
+    }
 
     /** The normalizer given, or null for the corpus's own. */
     Normalizer normalizer() {

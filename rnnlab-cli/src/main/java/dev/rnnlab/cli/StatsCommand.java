@@ -39,7 +39,7 @@ final class StatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "FILE", description = "A UTF-8 text file to analyse.")
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "A UTF-8 text file, or a corpus directory made by rnnlab prepare.")
     Path file;
 
     @Mixin
@@ -74,7 +74,7 @@ final class StatsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Tokenizer tokenizer = Tokenizer.parse(tokens);
+        Tokenizer tokenizer = corpusOptions.tokens(file, tokens, spec);
         int[] ranks = parseRanks(zipfRanks);
         for (int n : orders) {
             if (n < 1 || n > 9) throw new RnnlabException("--n orders must be between 1 and 9, got " + n);
@@ -128,13 +128,13 @@ final class StatsCommand implements Callable<Integer> {
     private List<NGramCounts> countAll(Corpus c, int vocabularySize) {
         List<NGramCounts> counted = new ArrayList<>();
         if (c.length() < PROGRESS_TOKENS || !Terminal.isInteractive()) {
-            for (int n : orders) counted.add(NGramCounts.count(c.indices(), vocabularySize, n));
+            for (int n : orders) counted.add(NGramCounts.count(c.tokens(), vocabularySize, n));
             return counted;
         }
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("counting n-grams").setInitialMax(orders.size())
                 .build()) {
             for (int n : orders) {
-                counted.add(NGramCounts.count(c.indices(), vocabularySize, n));
+                counted.add(NGramCounts.count(c.tokens(), vocabularySize, n));
                 bar.step();
             }
         }

@@ -52,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "FILE", description = "A UTF-8 text file to train on.")
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "A UTF-8 text file to train on, or a corpus directory made by rnnlab prepare.")
     Path file;
 
     @Mixin
@@ -282,7 +282,7 @@ final class TrainCommand implements Callable<Integer> {
                 c.length() < loaded.corpus().length() ? String.format(Locale.ROOT, " (the first of %,d: --max-tokens %d; 0 for all)",
                         loaded.corpus().length(), s.data().maxTokens()) : "",
                 c.vocabulary().size(), !s.data().hasSplit() ? "" : String.format(Locale.ROOT, "; split %s: train %,d, validation %,d",
-                        s.data().split(), run.trainTokens().length, run.validationTokens().length));
+                        s.data().split(), run.trainTokens().length(), run.validationTokens().length()));
         out.printf(Locale.ROOT, "model %s: %,d parameters; %s sampling, batch %d x %d steps (%d batches/epoch); %s; %s, lr %s (%s), clip %s; seed %d%n",
                 describe(m, s), m.parameters().size(), run.strategy().wantsWholeSequence() ? "whole-stream" : s.data().sampling().id(),
                 s.data().batch(), run.sampler().steps(), run.sampler().batchesPerEpoch(), run.strategy().describe(),
@@ -393,7 +393,7 @@ final class TrainCommand implements Callable<Integer> {
             case "pytorch" -> Initialization.PYTORCH;
             default -> throw new RnnlabException("unknown --init '" + init + "': use auto, d2l or pytorch");
         };
-        RunSpec.Builder b = corpusOptions.applyTo(RunSpec.builder(), file).tokens(Tokenizer.parse(tokens)).minFreq(minFreq)
+        RunSpec.Builder b = corpusOptions.applyTo(RunSpec.builder(), file).tokens(corpusOptions.tokens(file, tokens, spec)).minFreq(minFreq)
                     .maxTokens(maxTokens == null ? RunSpec.CORPUS_DEFAULT : maxTokens).split(split == null ? "" : split)
                     .sampling(samplingKind).batch(batch).steps(steps)
                     .hidden(hidden).layers(layers)

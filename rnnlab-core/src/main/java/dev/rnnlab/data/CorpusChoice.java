@@ -3,6 +3,7 @@ package dev.rnnlab.data;
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.text.Corpus;
 import dev.rnnlab.text.Normalizer;
+import dev.rnnlab.text.TokenFile;
 import dev.rnnlab.text.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,8 +72,21 @@ public final class CorpusChoice {
         return new Loaded(read(path, orDefault(normalize, dataset.normalizer()), tokens), dataset.name() + " (" + where + ")");
     }
 
-    /** Loads a text file ({@code normalize} null: D2L's); a missing or unreadable file is a one-line error. */
+    /**
+     * Loads a text file ({@code normalize} null: D2L's), or maps a directory made by {@link TokenFile#prepare}
+     * (whose normalization and tokenization were fixed then: a different one asked for is an error). A
+     * missing or unreadable file is a one-line error.
+     */
     public static Loaded loadFile(Path file, Normalizer normalize, Tokenizer tokens) {
+        if (TokenFile.isPrepared(file)) {
+            Corpus c = TokenFile.open(file);
+            if (normalize != null && normalize != c.normalizer() || tokens != c.tokenizer()) {
+                throw new RnnlabException("'" + file + "' was prepared with --normalize " + c.normalizer().id() + " --tokens "
+                        + c.tokenizer().id() + "; pass those, or prepare the text again with the ones you want");
+            }
+            return new Loaded(c, String.format(Locale.ROOT, "%s (prepared, memory-mapped: %d byte(s) per token)", file,
+                    TokenFile.width(c.vocabulary().size())));
+        }
         return new Loaded(read(file, orDefault(normalize, Normalizer.D2L), tokens), file.toString());
     }
 

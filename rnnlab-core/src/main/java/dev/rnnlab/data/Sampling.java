@@ -1,6 +1,7 @@
 package dev.rnnlab.data;
 
 import dev.rnnlab.RnnlabException;
+import dev.rnnlab.text.TokenSequence;
 import java.util.Locale;
 
 /**
@@ -17,6 +18,11 @@ public enum Sampling {
 
     /** A sampler of this kind over {@code tokens}; checks that the tokens fill at least one batch. */
     public SequenceSampler over(int[] tokens, int batchSize, int steps) {
+        return over(TokenSequence.of(tokens), batchSize, steps);
+    }
+
+    /** A sampler of this kind over {@code tokens}, in memory or a mapped token file. */
+    public SequenceSampler over(TokenSequence tokens, int batchSize, int steps) {
         return switch (this) {
             case SEQUENTIAL -> new SequentialPartitioner(tokens, batchSize, steps);
             case RANDOM -> new RandomSampler(tokens, batchSize, steps);

@@ -1,6 +1,7 @@
 package dev.rnnlab.data;
 
 import dev.rnnlab.Rng;
+import dev.rnnlab.text.TokenSequence;
 
 /**
  * D2L 8.3.4.2's {@code seq_data_iter_sequential}: from a random offset in [0, steps), lay the corpus out as
@@ -10,16 +11,22 @@ import dev.rnnlab.Rng;
  * [0, num_steps] inclusive; rnnlab uses [0, steps) for both samplers, which covers the same phases.)
  */
 public final class SequentialPartitioner implements SequenceSampler {
-    private final int[] corpus;
+    private final TokenSequence corpus;
     private final int batchSize;
     private final int steps;
 
     /** Partitions {@code corpus} (not copied: do not change it while sampling). */
     public SequentialPartitioner(int[] corpus, int batchSize, int steps) {
-        SamplerShape.check(corpus.length, batchSize, steps);
+        this(TokenSequence.of(corpus), batchSize, steps);
+    }
+
+    /** Partitions {@code corpus}, in memory or a mapped token file, with 64-bit offsets. */
+    public SequentialPartitioner(TokenSequence corpus, int batchSize, int steps) {
+        SamplerShape.check(corpus.length(), batchSize, steps);
         this.corpus = corpus;
         this.batchSize = batchSize;
         this.steps = steps;
+        SamplerShape.countOf(rowLength(0) / steps, "batches");
     }
 
     @Override
@@ -39,26 +46,24 @@ public final class SequentialPartitioner implements SequenceSampler {
 
     @Override
     public int batchesPerEpoch() {
-        return rowLength(steps - 1) / steps;
+        return (int) (rowLength(steps - 1) / steps);
     }
 
-    private int rowLength(int offset) {
-        return (corpus.length - offset - 1) / batchSize;
+    private long rowLength(int offset) {
+        return (corpus.length() - offset - 1) / batchSize;
     }
 
     @Override
     public Epoch epoch(Rng rng) {
         int offset = rng.nextInt(steps);
-        int rowLength = rowLength(offset);
-        return new Epoch(offset, rowLength / steps, i -> {
+        long rowLength = rowLength(offset);
+        return new Epoch(offset, (int) (rowLength / steps), i -> {
             int[] inputs = new int[steps * batchSize];
             int[] targets = new int[steps * batchSize];
+            int[] row = new int[steps + 1];
             for (int b = 0; b < batchSize; b++) {
-                int rowStart = offset + b * rowLength + i * steps; // Xs.reshape(batch, -1)[b, i*steps]
-                for (int t = 0; t < steps; t++) {
-                    inputs[t * batchSize + b] = corpus[rowStart + t];
-                    targets[t * batchSize + b] = corpus[rowStart + t + 1];
-                }
+                long rowStart = offset + b * rowLength + (long) i * steps; // Xs.reshape(batch, -1)[b, i*steps]
+                SamplerShape.fill(corpus, rowStart, steps, batchSize, b, row, inputs, targets);
             }
             return new Batch(steps, batchSize, inputs, targets);
         });

@@ -1,6 +1,7 @@
 package dev.rnnlab.data;
 
 import dev.rnnlab.RnnlabException;
+import dev.rnnlab.text.TokenSequence;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -60,10 +61,26 @@ public record Split(double train, double validation, double test) {
 
     /** The three parts of {@code tokens}, as copies; a training part under two tokens is an error. */
     public Parts apply(int[] tokens) {
-        int n = tokens.length;
-        int trainEnd = (int) Math.floor(n * train);
-        int validationEnd = (int) Math.floor(n * (train + validation));
-        int testEnd = (int) Math.floor(n * (train + validation + test));
+        long[] b = bounds(tokens.length);
+        return new Parts(Arrays.copyOfRange(tokens, 0, (int) b[0]), Arrays.copyOfRange(tokens, (int) b[0], (int) b[1]),
+                Arrays.copyOfRange(tokens, (int) b[1], (int) b[2]));
+    }
+
+    /** The three parts of {@code tokens} as ranges of it (views, not copies: a token file stays on disk). */
+    public Slices slice(TokenSequence tokens) {
+        long[] b = bounds(tokens.length());
+        return new Slices(tokens.slice(0, b[0]), tokens.slice(b[0], b[1]), tokens.slice(b[1], b[2]));
+    }
+
+    /** Where the training, validation and test parts of {@code n} tokens end. */
+    public long trainingLength(long n) {
+        return bounds(n)[0];
+    }
+
+    private long[] bounds(long n) {
+        long trainEnd = (long) Math.floor(n * train);
+        long validationEnd = (long) Math.floor(n * (train + validation));
+        long testEnd = (long) Math.floor(n * (train + validation + test));
         if (train + validation + test >= 1 - ROUNDING) {
             // rounding must not drop the last tokens: the last non-empty part runs to the end
             if (test > 0) testEnd = n;
@@ -78,9 +95,11 @@ public record Split(double train, double validation, double test) {
                     + " training, fewer than %d: raise the training fraction, e.g. 0.9,0.1", this, trainEnd, n,
                     MIN_TRAINING_TOKENS));
         }
-        return new Parts(Arrays.copyOfRange(tokens, 0, trainEnd), Arrays.copyOfRange(tokens, trainEnd, validationEnd),
-                Arrays.copyOfRange(tokens, validationEnd, testEnd));
+        return new long[] {trainEnd, validationEnd, testEnd};
     }
+
+    /** A token sequence cut by a {@link Split}, as views of it. */
+    public record Slices(TokenSequence train, TokenSequence validation, TokenSequence test) {}
 
     /** A corpus cut by a {@link Split}. */
     public record Parts(int[] train, int[] validation, int[] test) {}

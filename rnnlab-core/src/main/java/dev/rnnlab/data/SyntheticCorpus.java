@@ -35,7 +35,7 @@ public record SyntheticCorpus(SyntheticSource source, long seed, String text) {
     }
 
     /**
-     * The corpus rnnlab falls back to when a named corpus is unavailable: an order-3 chain over space and
+     * The built-in corpus {@code synthetic-markov} (see {@link CorpusChoice#SYNTHETIC}): an order-3 chain over space and
      * "etaoi" with peaked rows (concentration 0.2), 200,000 characters, seed 0. Its words come out with
      * book-like statistics: about 31,000 word tokens, 6,500 distinct, Zipf exponent near 1.
      */

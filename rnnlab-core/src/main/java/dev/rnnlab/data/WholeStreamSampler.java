@@ -1,6 +1,7 @@
 package dev.rnnlab.data;
 
 import dev.rnnlab.Rng;
+import dev.rnnlab.text.TokenSequence;
 
 /**
  * One batch per epoch holding the whole corpus as {@code batchSize} contiguous streams (each
@@ -8,15 +9,20 @@ import dev.rnnlab.Rng;
  * offset is 0 every epoch and every epoch starts from a fresh state.
  */
 public final class WholeStreamSampler implements SequenceSampler {
-    private final int[] corpus;
+    private final TokenSequence corpus;
     private final int batchSize, steps;
 
     /** The whole {@code corpus} as {@code batchSize} contiguous streams. */
     public WholeStreamSampler(int[] corpus, int batchSize) {
-        SamplerShape.check(corpus.length, batchSize, 1);
+        this(TokenSequence.of(corpus), batchSize);
+    }
+
+    /** The whole {@code corpus} as {@code batchSize} contiguous streams; one batch must fit in memory. */
+    public WholeStreamSampler(TokenSequence corpus, int batchSize) {
+        SamplerShape.check(corpus.length(), batchSize, 1);
         this.corpus = corpus;
         this.batchSize = batchSize;
-        this.steps = (corpus.length - 1) / batchSize;
+        this.steps = SamplerShape.countOf((corpus.length() - 1) / batchSize * batchSize, "tokens in the one batch") / batchSize;
     }
 
     @Override
@@ -44,13 +50,8 @@ public final class WholeStreamSampler implements SequenceSampler {
     public Epoch epoch(Rng rng) {
         return new Epoch(0, 1, i -> {
             int[] inputs = new int[steps * batchSize], targets = new int[steps * batchSize];
-            for (int b = 0; b < batchSize; b++) {
-                int start = b * steps;
-                for (int t = 0; t < steps; t++) {
-                    inputs[t * batchSize + b] = corpus[start + t];
-                    targets[t * batchSize + b] = corpus[start + t + 1];
-                }
-            }
+            int[] row = new int[steps + 1];
+            for (int b = 0; b < batchSize; b++) SamplerShape.fill(corpus, (long) b * steps, steps, batchSize, b, row, inputs, targets);
             return new Batch(steps, batchSize, inputs, targets);
         });
     }

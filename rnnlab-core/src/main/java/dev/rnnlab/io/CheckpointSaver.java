@@ -111,7 +111,14 @@ public final class CheckpointSaver implements TrainingListener {
 
     /** The start of a token sequence, enough for a health check of the weights. */
     public static int[] probeOf(int[] tokens, int batch, int steps) {
+        return probeOf(dev.rnnlab.text.TokenSequence.of(tokens), batch, steps);
+    }
+
+    /** The start of a token sequence in memory or a mapped token file, copied: a few thousand tokens. */
+    public static int[] probeOf(dev.rnnlab.text.TokenSequence tokens, int batch, int steps) {
         long want = Math.max(2, Math.min(4096L, (long) batch * steps + 1));
-        return Arrays.copyOf(tokens, (int) Math.min(tokens.length, want));
+        int[] probe = new int[(int) Math.min(tokens.length(), want)];
+        tokens.copyTo(0, probe, 0, probe.length);
+        return probe;
     }
 }

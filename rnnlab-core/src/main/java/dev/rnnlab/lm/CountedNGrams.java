@@ -34,7 +34,7 @@ final class CountedNGrams {
             NGramCounts raw = NGramCounts.count(tokens, vocabularySize, m);
             long[] c = new long[raw.distinct()];
             int width = m;
-            raw.forEach((position, count) -> c[table.add(key(tokens, position, width))] = count);
+            raw.forEach((position, count) -> c[table.add(key(tokens, (int) position, width))] = count);
             tables[m] = table;
             counts[m] = c;
         }

@@ -9,6 +9,8 @@ import dev.rnnlab.io.Checkpoint;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Corpus;
+import dev.rnnlab.text.TokenFile;
+import dev.rnnlab.text.TokenSequence;
 import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.text.Vocabulary;
@@ -92,15 +94,39 @@ public final class TrainedModel {
         return score(vocabulary.encode(tokens), "the text");
     }
 
-    /** Perplexity and bits per token of the model on a UTF-8 file (streamed; tokens outside the vocabulary are {@code <unk>}). */
+    /**
+     * Perplexity and bits per token of the model on a UTF-8 file or a prepared corpus directory (streamed;
+     * tokens outside the vocabulary are {@code <unk>}).
+     */
     public Evaluator.Result score(Path file) {
-        return score(Corpus.encode(file, normalizer, tokenizer, vocabulary).indices(), "'" + file + "'");
+        return score(read(file).tokens(), "'" + file + "'");
+    }
+
+    /**
+     * A UTF-8 file read with the model's own normalization and tokenization, or a corpus directory made by
+     * {@code rnnlab prepare} (memory-mapped, so any size; it must have been prepared the model's way), in
+     * the model's vocabulary: tokens it lacks are {@code <unk>}.
+     */
+    public Corpus read(Path fileOrPrepared) {
+        if (!TokenFile.isPrepared(fileOrPrepared)) return Corpus.encode(fileOrPrepared, normalizer, tokenizer, vocabulary);
+        Corpus prepared = TokenFile.open(fileOrPrepared);
+        if (prepared.normalizer() != normalizer || prepared.tokenizer() != tokenizer) {
+            throw new RnnlabException("'" + fileOrPrepared + "' was prepared with --normalize " + prepared.normalizer().id() + " --tokens "
+                    + prepared.tokenizer().id() + ", but the model reads " + normalizer.id() + " " + tokenizer.id()
+                    + " tokens; prepare the text again that way");
+        }
+        return prepared.inVocabulary(vocabulary);
     }
 
     private Evaluator.Result score(int[] ids, String what) {
-        if (ids.length < 2) throw new RnnlabException(what + " has " + ids.length + " token(s); scoring needs at least 2");
-        int streams = Math.max(1, Math.min(SCORE_STREAMS, (ids.length - 1) / 2));
-        int chunk = Math.min(SCORE_STEPS, Math.max(1, (ids.length - 1) / streams));
+        return score(TokenSequence.of(ids), what);
+    }
+
+    private Evaluator.Result score(TokenSequence ids, String what) {
+        long n = ids.length();
+        if (n < 2) throw new RnnlabException(what + " has " + n + " token(s); scoring needs at least 2");
+        int streams = (int) Math.max(1, Math.min(SCORE_STREAMS, (n - 1) / 2));
+        int chunk = (int) Math.min(SCORE_STEPS, Math.max(1, (n - 1) / streams));
         return Evaluator.evaluate(model, ids, streams, chunk);
     }
 

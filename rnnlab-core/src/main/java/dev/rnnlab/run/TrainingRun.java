@@ -17,6 +17,7 @@ import dev.rnnlab.nn.ModelConfig;
 import dev.rnnlab.nn.Models;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Corpus;
+import dev.rnnlab.text.TokenSequence;
 import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.train.EpochMetrics;
 import dev.rnnlab.train.GradientDiagnostics;
@@ -51,7 +52,7 @@ public final class TrainingRun implements AutoCloseable {
     private final RunSpec spec;
     private final CorpusChoice.Loaded source;
     private final Corpus corpus;
-    private final int[] train, validation;
+    private final TokenSequence train, validation;
     private final BpttStrategy strategy;
     private final SequenceSampler sampler;
     private final LanguageModel model;
@@ -76,17 +77,17 @@ public final class TrainingRun implements AutoCloseable {
             Corpus whole = d.maxTokens() > 0 ? source.corpus().firstTokens(d.maxTokens()) : source.corpus();
             // with a split, the vocabulary is the training part's (held-out tokens it never saw are <unk>, as
             // for the n-gram models); minFreq drops rarer tokens
-            int trainLength = d.hasSplit() ? Split.parse(d.split()).apply(whole.indices()).train().length : whole.length();
+            long trainLength = d.hasSplit() ? Split.parse(d.split()).trainingLength(whole.length()) : whole.length();
             corpus = d.hasSplit() || d.minFreq() > 0 ? whole.withVocabularyOfFirst(trainLength, d.minFreq()) : whole;
             if (corpus.vocabulary().size() < 2) {
                 throw new RnnlabException("the vocabulary is only <unk>: no token of the training text occurs " + d.minFreq()
                         + " times (--min-freq); lower --min-freq");
             }
-            Split.Parts parts = d.hasSplit() ? Split.parse(d.split()).apply(corpus.indices()) : null;
+            Split.Slices parts = d.hasSplit() ? Split.parse(d.split()).slice(corpus.tokens()) : null;
             if (b.resumeFrom != null) checkSameCorpus(b.resumeFrom, corpus);
-            train = parts == null ? corpus.indices() : parts.train();
-            validation = parts == null ? new int[0] : parts.validation();
-            if (train.length < 2) throw new RnnlabException("the training text has " + train.length + " token(s); it needs at least 2");
+            train = parts == null ? corpus.tokens() : parts.train();
+            validation = parts == null ? corpus.tokens().slice(0, 0) : parts.validation();
+            if (train.length() < 2) throw new RnnlabException("the training text has " + train.length() + " token(s); it needs at least 2");
             strategy = spec.bptt().newStrategy();
             sampler = (strategy.wantsWholeSequence() ? Sampling.WHOLE_STREAM : d.sampling()).over(train, d.batch(), d.steps());
 
@@ -126,7 +127,7 @@ public final class TrainingRun implements AutoCloseable {
             for (TrainingListener l : b.listeners) trainer.addListener(l);
             if (directory != null) {
                 saver = new CheckpointSaver(directory, checkpointInfo(), corpus.vocabulary(), spec.checkpoint().saveEvery(),
-                        spec.checkpoint().saveMinutes(), CheckpointSaver.probeOf(validation.length >= 2 ? validation : train,
+                        spec.checkpoint().saveMinutes(), CheckpointSaver.probeOf(validation.length() >= 2 ? validation : train,
                         d.batch(), sampler.steps()));
                 trainer.addListener(saver);
             } else {
@@ -183,13 +184,13 @@ public final class TrainingRun implements AutoCloseable {
         return corpus;
     }
 
-    /** The training tokens. */
-    public int[] trainTokens() {
+    /** The training tokens (a view of the corpus). */
+    public TokenSequence trainTokens() {
         return train;
     }
 
-    /** The validation tokens; empty without a split. */
-    public int[] validationTokens() {
+    /** The validation tokens (a view of the corpus); empty without a split. */
+    public TokenSequence validationTokens() {
         return validation;
     }
 

@@ -1,5 +1,6 @@
 package dev.rnnlab.stats;
 
+import dev.rnnlab.text.TokenSequence;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,19 +13,19 @@ import java.util.PriorityQueue;
 public final class NGramCounts {
     private static final long MIX = 0x9E3779B97F4A7C15L;
 
-    private final int[] tokens;
+    private final TokenSequence tokens;
     private final int n;
     private final boolean packed;
     private final long radix;
     // dense arrays, index = order of first occurrence
     private int distinct;
-    private int[] firstPosition = new int[1024];
-    private int[] counts = new int[1024];
+    private long[] firstPosition = new long[1024];
+    private long[] counts = new long[1024];
     // open-addressing table: dense index + 1 (0 = empty) and the key (packed n-gram or content hash)
     private int[] slots = new int[4096];
     private long[] slotKeys = new long[4096];
 
-    private NGramCounts(int[] tokens, int n, int vocabularySize) {
+    private NGramCounts(TokenSequence tokens, int n, int vocabularySize) {
         this.tokens = tokens;
         this.n = n;
         this.radix = vocabularySize;
@@ -46,6 +47,11 @@ public final class NGramCounts {
      * (not copied) to read n-grams back, so do not change it.
      */
     public static NGramCounts count(int[] tokens, int vocabularySize, int n) {
+        return count(TokenSequence.of(tokens), vocabularySize, n);
+    }
+
+    /** As {@link #count(int[], int, int)}, for tokens in memory or a mapped token file (64-bit positions and counts). */
+    public static NGramCounts count(TokenSequence tokens, int vocabularySize, int n) {
         if (n < 1) throw new IllegalArgumentException("n must be at least 1, got " + n);
         if (vocabularySize < 1) throw new IllegalArgumentException("vocabulary size must be positive");
         NGramCounts c = new NGramCounts(tokens, n, vocabularySize);
@@ -54,20 +60,20 @@ public final class NGramCounts {
     }
 
     private void countAll() {
-        int windows = tokens.length - n + 1;
+        long windows = tokens.length() - n + 1;
         if (windows <= 0) return;
         if (packed) {
             long top = 1; // V^(n-1), the weight of the oldest token
             for (int i = 1; i < n; i++) top *= radix;
             long key = 0;
             for (int i = 0; i < n; i++) key = key * radix + checked(i);
-            for (int p = 0; ; p++) {
+            for (long p = 0; ; p++) {
                 add(key, p);
                 if (p + 1 == windows) break;
-                key = (key - tokens[p] * top) * radix + checked(p + n);
+                key = (key - tokens.get(p) * top) * radix + checked(p + n);
             }
         } else {
-            for (int p = 0; p < windows; p++) {
+            for (long p = 0; p < windows; p++) {
                 long h = 0;
                 for (int i = 0; i < n; i++) h = (h + checked(p + i)) * MIX;
                 add(h, p);
@@ -75,15 +81,15 @@ public final class NGramCounts {
         }
     }
 
-    private int checked(int position) {
-        int t = tokens[position];
+    private int checked(long position) {
+        int t = tokens.get(position);
         if (t < 0 || t >= radix) {
             throw new IllegalArgumentException("token " + t + " at " + position + " outside vocabulary of " + radix);
         }
         return t;
     }
 
-    private void add(long key, int position) {
+    private void add(long key, long position) {
         int mask = slots.length - 1;
         int slot = (int) ((key * MIX) >>> 33) & mask;
         while (true) {
@@ -100,11 +106,12 @@ public final class NGramCounts {
         }
     }
 
-    private boolean sameNGram(int a, int b) {
-        return Arrays.equals(tokens, a, a + n, tokens, b, b + n);
+    private boolean sameNGram(long a, long b) {
+        for (int i = 0; i < n; i++) if (tokens.get(a + i) != tokens.get(b + i)) return false;
+        return true;
     }
 
-    private void insert(int slot, long key, int position) {
+    private void insert(int slot, long key, long position) {
         if (distinct == counts.length) {
             counts = Arrays.copyOf(counts, distinct * 2);
             firstPosition = Arrays.copyOf(firstPosition, distinct * 2);
@@ -143,7 +150,7 @@ public final class NGramCounts {
 
     /** Number of n-gram occurrences: max(0, length - n + 1). */
     public long total() {
-        return Math.max(0, tokens.length - n + 1);
+        return Math.max(0, tokens.length() - n + 1);
     }
 
     /** Whether n-grams were packed into longs (V^n fits in 63 bits) rather than compared in place. */
@@ -153,7 +160,7 @@ public final class NGramCounts {
 
     /** Frequencies sorted from most to least frequent: entry r - 1 is the frequency of rank r. */
     public long[] frequenciesByRank() {
-        int[] sorted = Arrays.copyOf(counts, distinct);
+        long[] sorted = Arrays.copyOf(counts, distinct);
         Arrays.sort(sorted);
         long[] byRank = new long[distinct];
         for (int i = 0; i < distinct; i++) byRank[i] = sorted[distinct - 1 - i];
@@ -164,8 +171,7 @@ public final class NGramCounts {
     public long count(int... ngram) {
         if (ngram.length != n) throw new IllegalArgumentException("expected " + n + " tokens, got " + ngram.length);
         for (int d = 0; d < distinct; d++) {
-            int p = firstPosition[d];
-            if (Arrays.equals(tokens, p, p + n, ngram, 0, n)) return counts[d];
+            if (Arrays.equals(ngramAt(firstPosition[d]), ngram)) return counts[d];
         }
         return 0;
     }
@@ -174,7 +180,7 @@ public final class NGramCounts {
     @FunctionalInterface
     public interface Visitor {
         /** Receives the position of an n-gram's first occurrence in the tokens and its count. */
-        void visit(int firstPosition, long count);
+        void visit(long firstPosition, long count);
     }
 
     /** Calls {@code visitor} once for every distinct n-gram, in order of first occurrence. */
@@ -186,7 +192,7 @@ public final class NGramCounts {
     public List<NGram> top(int k) {
         // heap of the best k so far, worst on top: lower count, or same count but later first occurrence
         PriorityQueue<Integer> best = new PriorityQueue<>(Math.max(1, k),
-                (a, b) -> counts[a] != counts[b] ? Integer.compare(counts[a], counts[b]) : Integer.compare(b, a));
+                (a, b) -> counts[a] != counts[b] ? Long.compare(counts[a], counts[b]) : Integer.compare(b, a));
         for (int d = 0; d < distinct; d++) {
             if (best.size() < k) {
                 best.add(d);
@@ -199,12 +205,15 @@ public final class NGramCounts {
             }
         }
         List<Integer> order = new ArrayList<>(best);
-        order.sort((a, b) -> counts[a] != counts[b] ? Integer.compare(counts[b], counts[a]) : Integer.compare(a, b));
+        order.sort((a, b) -> counts[a] != counts[b] ? Long.compare(counts[b], counts[a]) : Integer.compare(a, b));
         List<NGram> out = new ArrayList<>(order.size());
-        for (int d : order) {
-            int p = firstPosition[d];
-            out.add(new NGram(Arrays.copyOfRange(tokens, p, p + n), counts[d]));
-        }
+        for (int d : order) out.add(new NGram(ngramAt(firstPosition[d]), counts[d]));
         return out;
+    }
+
+    private int[] ngramAt(long position) {
+        int[] g = new int[n];
+        tokens.copyTo(position, g, 0, n);
+        return g;
     }
 }

@@ -4,6 +4,7 @@ import dev.rnnlab.RnnlabException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,16 +22,21 @@ public final class Corpus {
     private final Normalizer normalizer;
     private final Tokenizer tokenizer;
     private final Vocabulary vocabulary;
-    private final int[] indices;
+    private final TokenSequence tokens;
 
-    private Corpus(String name, String sha256, Normalizer normalizer, Tokenizer tokenizer, Vocabulary vocabulary,
-            int[] indices) {
+    Corpus(String name, String sha256, Normalizer normalizer, Tokenizer tokenizer, Vocabulary vocabulary,
+            TokenSequence tokens) {
         this.name = name;
         this.sha256 = sha256;
         this.normalizer = normalizer;
         this.tokenizer = tokenizer;
         this.vocabulary = vocabulary;
-        this.indices = indices;
+        this.tokens = tokens;
+    }
+
+    private Corpus(String name, String sha256, Normalizer normalizer, Tokenizer tokenizer, Vocabulary vocabulary,
+            int[] indices) {
+        this(name, sha256, normalizer, tokenizer, vocabulary, TokenSequence.of(indices));
     }
 
     /** Reads {@code path} with no reserved tokens and no frequency cut-off. */
@@ -46,7 +52,8 @@ public final class Corpus {
 
     /**
      * Reads {@code path} in two streaming passes, counting tokens and then encoding them into one int[],
-     * so the text itself is never in memory. {@code progress}, if not null, receives bytes read so far,
+     * so the text itself is never in memory (for more than 2^31 tokens, or to keep them out of memory, use a
+     * {@link TokenFile}). {@code progress}, if not null, receives bytes read so far,
      * counting both passes (so it runs to twice the file size).
      */
     public static Corpus load(Path path, Normalizer normalizer, Tokenizer tokenizer, int minFreq,
@@ -64,9 +71,9 @@ public final class Corpus {
         if (total[0] == 0) {
             throw TextFileReader.problem(path, "no tokens after " + normalizer.id() + " normalization");
         }
-        if (total[0] > Integer.MAX_VALUE - 8) {
-            throw TextFileReader.problem(path, total[0] + " tokens is more than one int[] can hold; "
-                    + "split the file");
+        if (total[0] > TokenSequence.MAX_ARRAY) {
+            throw TextFileReader.problem(path, String.format(java.util.Locale.ROOT, "%,d tokens is more than memory"
+                    + " holds as one array; prepare a token file and read that (rnnlab prepare FILE --out DIR)", total[0]));
         }
         LinkedHashMap<String, Long> firstOccurrenceCounts = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : counts.entrySet()) firstOccurrenceCounts.put(e.getKey(), e.getValue()[0]);
@@ -96,7 +103,8 @@ public final class Corpus {
         TextFileReader.read(path, normalizer.wrap(tokenizer.wrap(token -> {
             if (at[0] == buf[0].length) {
                 if (buf[0].length >= Integer.MAX_VALUE / 2) {
-                    throw TextFileReader.problem(path, "more tokens than one int[] can hold; split the file");
+                    throw TextFileReader.problem(path, "more tokens than memory holds as one array; prepare a token"
+                            + " file and read that (rnnlab prepare FILE --out DIR)");
                 }
                 buf[0] = java.util.Arrays.copyOf(buf[0], buf[0].length * 2);
             }
@@ -110,21 +118,43 @@ public final class Corpus {
     /**
      * The same text with the vocabulary rebuilt from its first {@code trainTokens} tokens only, keeping
      * tokens seen at least {@code minFreq} times there (reserved tokens kept): what a model trained on that
-     * part can know. Other tokens become {@code <unk>}, as held-out text should be scored.
+     * part can know. Other tokens become {@code <unk>}, as held-out text should be scored. The tokens are a
+     * remapped view, not a copy, so this costs one pass over the training part whatever the corpus's size.
      */
-    public Corpus withVocabularyOfFirst(int trainTokens, int minFreq) {
-        if (trainTokens < 1 || trainTokens > indices.length) {
-            throw new IllegalArgumentException("training part of " + trainTokens + " tokens in a corpus of " + indices.length);
+    public Corpus withVocabularyOfFirst(long trainTokens, int minFreq) {
+        if (trainTokens < 1 || trainTokens > tokens.length()) {
+            throw new IllegalArgumentException("training part of " + trainTokens + " tokens in a corpus of " + tokens.length());
         }
-        LinkedHashMap<String, Long> counts = new LinkedHashMap<>();
-        for (int i = 0; i < trainTokens; i++) counts.merge(vocabulary.tokenOf(indices[i]), 1L, Long::sum);
-        counts.remove(Vocabulary.UNKNOWN);
-        Vocabulary v = Vocabulary.fromCounts(counts, minFreq, vocabulary.reserved());
-        int[] remapped = new int[indices.length];
+        int size = vocabulary.size();
+        long[] counts = new long[size];
+        long[] first = new long[size];
+        Arrays.fill(first, Long.MAX_VALUE);
+        int[] chunk = new int[1 << 16];
+        for (long at = 0; at < trainTokens; at += chunk.length) {
+            int n = (int) Math.min(chunk.length, trainTokens - at);
+            tokens.copyTo(at, chunk, 0, n);
+            for (int i = 0; i < n; i++) {
+                int t = chunk[i];
+                if (counts[t]++ == 0) first[t] = at + i;
+            }
+        }
+        // counts in order of first occurrence in the training part: Vocabulary's tie-break
+        Integer[] seen = new Integer[size];
+        for (int t = 0; t < size; t++) seen[t] = t;
+        Arrays.sort(seen, (a, b) -> Long.compare(first[a], first[b]));
+        LinkedHashMap<String, Long> inOrder = new LinkedHashMap<>();
+        for (int t : seen) {
+            if (counts[t] > 0 && t != 0) inOrder.put(vocabulary.tokenOf(t), counts[t]);
+        }
+        Vocabulary v = Vocabulary.fromCounts(inOrder, minFreq, vocabulary.reserved());
+        return inVocabulary(v);
+    }
+
+    /** The same text indexed by {@code target}: tokens it lacks become {@code <unk>} (a view, not a copy). */
+    public Corpus inVocabulary(Vocabulary target) {
         int[] map = new int[vocabulary.size()];
-        for (int t = 0; t < map.length; t++) map[t] = v.indexOf(vocabulary.tokenOf(t));
-        for (int i = 0; i < indices.length; i++) remapped[i] = map[indices[i]];
-        return new Corpus(name, sha256, normalizer, tokenizer, v, remapped);
+        for (int t = 0; t < map.length; t++) map[t] = target.indexOf(vocabulary.tokenOf(t));
+        return new Corpus(name, sha256, normalizer, tokenizer, target, tokens.remap(map));
     }
 
     /**
@@ -132,10 +162,10 @@ public final class Corpus {
      * (load_corpus_time_machine keeps {@code corpus[:max_tokens]} after building the vocabulary from all of
      * it; its chapter 8 figures come from the first 10,000 characters). A longer limit keeps everything.
      */
-    public Corpus firstTokens(int maxTokens) {
+    public Corpus firstTokens(long maxTokens) {
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
-        if (maxTokens >= indices.length) return this;
-        return new Corpus(name, sha256, normalizer, tokenizer, vocabulary, java.util.Arrays.copyOf(indices, maxTokens));
+        if (maxTokens >= tokens.length()) return this;
+        return new Corpus(name, sha256, normalizer, tokenizer, vocabulary, tokens.slice(0, maxTokens));
     }
 
     /** A corpus from an in-memory text (for small texts, synthetic data and tests). */
@@ -186,19 +216,27 @@ public final class Corpus {
         return vocabulary;
     }
 
-    /** The token indices in corpus order; the array itself, not a copy, so do not modify it. */
+    /** The token indices in corpus order, wherever they are (in memory, or a mapped token file). */
+    public TokenSequence tokens() {
+        return tokens;
+    }
+
+    /**
+     * The token indices in corpus order as one array (the array itself for a text loaded into memory, so do
+     * not modify it); a corpus of more than 2^31 tokens is a one-line error.
+     */
     public int[] indices() {
-        return indices;
+        return tokens.toArray();
     }
 
     /** Number of tokens. */
-    public int length() {
-        return indices.length;
+    public long length() {
+        return tokens.length();
     }
 
     @Override
     public String toString() {
-        return "Corpus(" + name + ", " + indices.length + " " + tokenizer.id() + " tokens, vocabulary "
+        return "Corpus(" + name + ", " + tokens.length() + " " + tokenizer.id() + " tokens, vocabulary "
                 + vocabulary.size() + ", " + normalizer.id() + ")";
     }
 }

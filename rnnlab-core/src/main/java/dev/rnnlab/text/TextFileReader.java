@@ -30,7 +30,9 @@ final class TextFileReader {
 
     /** Checks that {@code path} names a non-empty regular file, with a one-line error otherwise. */
     static long checkReadable(Path path) {
-        if (Files.isDirectory(path)) throw problem(path, "it is a directory, not a text file");
+        if (Files.isDirectory(path)) {
+            throw problem(path, "it is a directory, not a text file (nor a corpus made by rnnlab prepare: no " + TokenFile.DESCRIPTION + ")");
+        }
         if (!Files.exists(path)) throw problem(path, "no such file");
         try {
             long size = Files.size(path);

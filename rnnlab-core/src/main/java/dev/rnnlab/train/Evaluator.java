@@ -1,5 +1,6 @@
 package dev.rnnlab.train;
 
+import dev.rnnlab.text.TokenSequence;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.RecurrentState;
 
@@ -28,22 +29,29 @@ public final class Evaluator {
 
     /** Evaluates {@code model} on {@code tokens} as {@code batch} streams read {@code steps} tokens at a time. */
     public static Result evaluate(LanguageModel model, int[] tokens, int batch, int steps) {
-        if (tokens.length < 2) throw new dev.rnnlab.RnnlabException("need at least 2 tokens to evaluate, got " + tokens.length);
-        batch = Math.max(1, Math.min(batch, (tokens.length - 1) / 2));
-        int perStream = (tokens.length - 1) / batch;  // predictions per stream
+        return evaluate(model, TokenSequence.of(tokens), batch, steps);
+    }
+
+    /** As {@link #evaluate(LanguageModel, int[], int, int)}, for tokens in memory or a mapped token file. */
+    public static Result evaluate(LanguageModel model, TokenSequence tokens, int batch, int steps) {
+        long n = tokens.length();
+        if (n < 2) throw new dev.rnnlab.RnnlabException("need at least 2 tokens to evaluate, got " + n);
+        batch = (int) Math.max(1, Math.min(batch, (n - 1) / 2));
+        long perStream = (n - 1) / batch;  // predictions per stream
         model.setTraining(false, null);
         RecurrentState state = model.zeroState(batch);
-        int[] x = new int[steps * batch], y = new int[steps * batch];
+        int[] x = new int[steps * batch], y = new int[steps * batch], row = new int[steps + 1];
         double total = 0;
         long count = 0;
-        for (int start = 0; start < perStream; start += steps) {
-            int t = Math.min(steps, perStream - start);
-            for (int s = 0; s < t; s++)
-                for (int b = 0; b < batch; b++) {
-                    int at = b * perStream + start + s;
-                    x[s * batch + b] = tokens[at];
-                    y[s * batch + b] = tokens[at + 1];
+        for (long start = 0; start < perStream; start += steps) {
+            int t = (int) Math.min(steps, perStream - start);
+            for (int b = 0; b < batch; b++) {
+                tokens.copyTo(b * perStream + start, row, 0, t + 1);
+                for (int s = 0; s < t; s++) {
+                    x[s * batch + b] = row[s];
+                    y[s * batch + b] = row[s + 1];
                 }
+            }
             double loss = model.forward(x, y, t, batch, state);
             model.finalState(state);
             total += loss * t * batch;

@@ -1,5 +1,6 @@
 package dev.rnnlab.train;
 
+import dev.rnnlab.text.TokenSequence;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rnnlab.Rng;
@@ -42,7 +43,7 @@ public final class GradientDiagnostics implements TrainingListener {
     private int batches;
 
     /** Writes to {@code dir}, probing {@code batch} streams of {@code probeSteps} tokens, with clip threshold {@code theta}. */
-    public GradientDiagnostics(Path dir, int[] tokens, int batch, int probeSteps, double theta) {
+    public GradientDiagnostics(Path dir, TokenSequence tokens, int batch, int probeSteps, double theta) {
         this.dir = dir;
         this.probe = probeBatch(tokens, batch, probeSteps);
         this.theta = theta;
@@ -50,16 +51,24 @@ public final class GradientDiagnostics implements TrainingListener {
 
     /** The first batch x steps tokens of {@code tokens} as {@code batch} evenly spaced streams. */
     public static Batch probeBatch(int[] tokens, int batch, int steps) {
-        if ((long) batch * steps + 1 > tokens.length) {
-            throw new RnnlabException("a probe of " + steps + " steps x " + batch + " streams needs more than the corpus's " + tokens.length + " tokens");
+        return probeBatch(TokenSequence.of(tokens), batch, steps);
+    }
+
+    /** As {@link #probeBatch(int[], int, int)}, for tokens in memory or a mapped token file. */
+    public static Batch probeBatch(TokenSequence tokens, int batch, int steps) {
+        long n = tokens.length();
+        if ((long) batch * steps + 1 > n) {
+            throw new RnnlabException("a probe of " + steps + " steps x " + batch + " streams needs more than the corpus's " + n + " tokens");
         }
-        int[] x = new int[steps * batch], y = new int[steps * batch];
-        int stride = (tokens.length - 1) / batch;
-        for (int b = 0; b < batch; b++)
+        int[] x = new int[steps * batch], y = new int[steps * batch], row = new int[steps + 1];
+        long stride = (n - 1) / batch;
+        for (int b = 0; b < batch; b++) {
+            tokens.copyTo(b * stride, row, 0, steps + 1);
             for (int t = 0; t < steps; t++) {
-                x[t * batch + b] = tokens[b * stride + t];
-                y[t * batch + b] = tokens[b * stride + t + 1];
+                x[t * batch + b] = row[t];
+                y[t * batch + b] = row[t + 1];
             }
+        }
         return new Batch(steps, batch, x, y);
     }
 

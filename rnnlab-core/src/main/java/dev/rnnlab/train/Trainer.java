@@ -1,5 +1,6 @@
 package dev.rnnlab.train;
 
+import dev.rnnlab.text.TokenSequence;
 import dev.rnnlab.Rng;
 import dev.rnnlab.bptt.BpttStrategy;
 import dev.rnnlab.data.Batch;
@@ -21,7 +22,7 @@ import java.util.Locale;
 public final class Trainer {
     private final LanguageModel model;
     private final SequenceSampler sampler;
-    private final int[] validation;  // null: no validation split
+    private final TokenSequence validation;  // null: no validation split
     private final TrainingConfig config;
     private final Optimizer optimizer;
     private final BpttStrategy strategy;
@@ -38,12 +39,15 @@ public final class Trainer {
     private boolean stoppedEarly;
     private boolean outOfTime;  // not saved: it follows from history's seconds and the budget
 
-    /** Trains {@code model} on {@code sampler}'s batches, validating on {@code validation} (null or under 2 tokens: none). */
-    public Trainer(LanguageModel model, SequenceSampler sampler, int[] validation, TrainingConfig config,
+    /**
+     * Trains {@code model} on {@code sampler}'s batches, validating on {@code validation} (in memory or a
+     * mapped token file; null or under 2 tokens: none).
+     */
+    public Trainer(LanguageModel model, SequenceSampler sampler, TokenSequence validation, TrainingConfig config,
                    Optimizer optimizer, BpttStrategy strategy) {
         this.model = model;
         this.sampler = sampler;
-        this.validation = validation != null && validation.length >= 2 ? validation : null;
+        this.validation = validation != null && validation.length() >= 2 ? validation : null;
         this.config = config;
         this.optimizer = optimizer;
         this.strategy = strategy;

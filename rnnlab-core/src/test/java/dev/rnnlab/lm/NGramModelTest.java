@@ -112,9 +112,9 @@ class NGramModelTest {
     void kneserNeyBeatsLaplaceOnHeldOutWordsAndItsDiscountsComeFromCountOfCounts() {
         SyntheticCorpus s = SyntheticCorpus.markov(3, 6, 0.2, 200_000, 0);
         Corpus c = Corpus.fromText("m", s.text(), Normalizer.RAW, Tokenizer.WORD, 0, List.of());
-        int cut = c.length() * 9 / 10;
+        int cut = (int) (c.length() * 9 / 10);
         int[] train = java.util.Arrays.copyOf(c.indices(), cut);
-        int[] held = java.util.Arrays.copyOfRange(c.indices(), cut, c.length());
+        int[] held = java.util.Arrays.copyOfRange(c.indices(), cut, (int) c.length());
         KneserNeyModel kn = KneserNeyModel.train(train, c.vocabulary(), 3);
         AdditiveSmoothingModel laplace = AdditiveSmoothingModel.train(train, c.vocabulary(), 3, 1);
         double knPpl = kn.crossEntropy(held).perplexity(), addPpl = laplace.crossEntropy(held).perplexity();

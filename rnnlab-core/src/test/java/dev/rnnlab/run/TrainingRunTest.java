@@ -8,6 +8,10 @@ import dev.rnnlab.RnnlabException;
 import dev.rnnlab.io.Checkpoint;
 import dev.rnnlab.nn.CellType;
 import dev.rnnlab.tensor.Gemm;
+import dev.rnnlab.text.Normalizer;
+import dev.rnnlab.text.TokenFile;
+import dev.rnnlab.text.TokenSequence;
+import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.train.EpochMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +45,8 @@ class TrainingRunTest {
         List<EpochMetrics> history;
         try (TrainingRun run = TrainingRun.builder(lstm(2)).gemm(gemm).checkpointDirectory(ck).build()) {
             assertThat(run.corpus().length()).isEqualTo(3000);
-            assertThat(run.trainTokens()).hasSize(2700);
-            assertThat(run.validationTokens()).hasSize(300);
+            assertThat(run.trainTokens().length()).isEqualTo(2700);
+            assertThat(run.validationTokens().length()).isEqualTo(300);
             history = run.run();
             assertThat(run.savedEpoch()).isEqualTo(2);
         }
@@ -52,6 +56,28 @@ class TrainingRunTest {
         // the checkpoint stores the spec, which reads back to the run as it ran
         Checkpoint.Loaded saved = Checkpoint.read(ck, gemm);
         assertThat(RunSpec.of(saved.info())).isEqualTo(lstm(2));
+    }
+
+    @Test
+    void aModelTrainedFromAPreparedTokenFileIsTheModelTrainedFromTheText() {
+        // random sampling, a split (training-part vocabulary) and --min-freq: every view over the mapped file
+        Path prepared = dir.resolve("tm.tokens");
+        TokenFile.prepare(TokenFile.Request.of(List.of(RealCorpora.timemachine()), Normalizer.D2L, Tokenizer.CHAR), prepared, false, null);
+        RunSpec fromText = lstm(2).toBuilder().sampling(dev.rnnlab.data.Sampling.RANDOM).minFreq(3).build();
+        RunSpec fromTokens = fromText.toBuilder().corpus(prepared.toString()).build();
+        float[] expected, actual;
+        List<EpochMetrics> a, b;
+        try (TrainingRun run = TrainingRun.builder(fromText).gemm(gemm).build()) {
+            a = run.run();
+            expected = run.model().parameters().values().clone();
+        }
+        try (TrainingRun run = TrainingRun.builder(fromTokens).gemm(gemm).build()) {
+            assertThat(run.corpus().tokens()).isNotInstanceOf(TokenSequence.OfArray.class);
+            b = run.run();
+            actual = run.model().parameters().values();
+        }
+        assertThat(actual).isEqualTo(expected);
+        assertThat(b.getLast().validationLoss()).isEqualTo(a.getLast().validationLoss());
     }
 
     @Test

@@ -11,7 +11,7 @@ class NGramCountsForEachTest {
     void visitsEveryDistinctNGramOnceInOrderOfFirstOccurrenceWithItsCount() {
         int[] tokens = {1, 2, 1, 2, 3, 1, 2};
         List<String> seen = new ArrayList<>();
-        NGramCounts.count(tokens, 4, 2).forEach((p, c) -> seen.add(tokens[p] + "" + tokens[p + 1] + ":" + c));
+        NGramCounts.count(tokens, 4, 2).forEach((p, c) -> seen.add(tokens[(int) p] + "" + tokens[(int) p + 1] + ":" + c));
         assertThat(seen).containsExactly("12:3", "21:1", "23:1", "31:1");
     }
 }

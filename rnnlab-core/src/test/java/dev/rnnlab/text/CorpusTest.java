@@ -95,7 +95,8 @@ class CorpusTest {
     @Test
     void aDirectoryIsAOneLineError() {
         assertThatThrownBy(() -> Corpus.load(dir, Normalizer.D2L, Tokenizer.CHAR))
-                .hasMessage("cannot read corpus '" + dir + "': it is a directory, not a text file");
+                .hasMessage("cannot read corpus '" + dir + "': it is a directory, not a text file (nor a corpus made by"
+                        + " rnnlab prepare: no corpus.json)");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.rnnlab.train;
 
+import dev.rnnlab.text.TokenSequence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -96,7 +97,7 @@ class TrainerTest {
         };
         RecurrentLanguageModel m = model(0f);
         TrainingConfig budget = new TrainingConfig(100, 1.0, LearningRateSchedule.constant(), 1.0, 0, 1, 0.05);
-        Trainer t = new Trainer(m, sampler, Arrays.copyOf(CORPUS.indices(), 200), budget, new Sgd(m.parameters().size(), 0, 0), slow);
+        Trainer t = new Trainer(m, sampler, TokenSequence.of(Arrays.copyOf(CORPUS.indices(), 200)), budget, new Sgd(m.parameters().size(), 0, 0), slow);
         List<EpochMetrics> history = t.run();
         assertThat(t.stoppedByTimeBudget()).isTrue();
         assertThat(history).singleElement().satisfies(e -> {
@@ -200,7 +201,7 @@ class TrainerTest {
         int[] val = Arrays.copyOfRange(CORPUS.indices(), 4000, 6000);
         RecurrentLanguageModel m = model(0f);
         // a learning rate so large that validation gets worse after the first epochs
-        Trainer t = new Trainer(m, new SequentialPartitioner(data, 4, 10), val,
+        Trainer t = new Trainer(m, new SequentialPartitioner(data, 4, 10), TokenSequence.of(val),
                 new TrainingConfig(50, 3.0, LearningRateSchedule.constant(), 1, 2, 1), new Sgd(m.parameters().size(), 0, 0),
                 BpttStrategy.perBatch());
         List<EpochMetrics> h = t.run();
