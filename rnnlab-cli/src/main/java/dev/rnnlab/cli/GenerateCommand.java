@@ -1,12 +1,7 @@
 package dev.rnnlab.cli;
 
-import dev.rnnlab.Rng;
-import dev.rnnlab.generate.Generator;
-import dev.rnnlab.generate.Prompt;
-import dev.rnnlab.generate.TokenSampler;
+import dev.rnnlab.run.GenerationRequest;
 import dev.rnnlab.run.TrainedModel;
-import dev.rnnlab.text.Normalizer;
-import dev.rnnlab.text.Tokenizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code rnnlab generate}: text from a trained checkpoint, streamed token by token (D2L 8.5.4's predict). */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Warms the model up on a prefix, then generates tokens: greedily (D2L) or by sampling.")
+        description = "Warms the model up on a prefix, then generates tokens: greedily (D2L), by sampling, or by beam search;"
+                + " with --interactive, turn after turn from the terminal.")
 final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -41,8 +37,23 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "With sampling: the smallest set of tokens with probability >= P (default: ${DEFAULT-VALUE} = all).")
     double topP;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for sampling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for sampling: the same seed gives the same text (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--stop", paramLabel = "TEXT", description = "End the output before this text (repeatable).")
+    java.util.List<String> stop = new java.util.ArrayList<>();
+
+    @Option(names = "--beam", paramLabel = "WIDTH", defaultValue = "1",
+            description = "Beam search with WIDTH hypotheses (D2L 9.8.3) instead of greedy or sampled tokens (default: ${DEFAULT-VALUE} = off).")
+    int beam;
+
+    @Option(names = "--length-penalty", paramLabel = "ALPHA", defaultValue = "0.75",
+            description = "Beam search ranks by log P / L^ALPHA (D2L 9.8.4; default: ${DEFAULT-VALUE}).")
+    double lengthPenalty;
+
+    @Option(names = "--interactive", description = "Read lines from the terminal; after each, the model continues it, keeping"
+            + " its state across turns (/reset forgets, Ctrl-D ends).")
+    boolean interactive;
 
     @Mixin
     EngineOptions engine;
@@ -50,36 +61,67 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
+    /** Where --interactive reads its lines (the terminal; tests give their own). */
+    java.io.InputStream input = System.in;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (n < 0) throw new dev.rnnlab.RnnlabException("-n must be >= 0, got " + n);
         boolean sampling = temperature != null || topK > 0 || topP < 1;
-        TokenSampler sampler = sampling ? TokenSampler.sampling(temperature == null ? 1.0 : temperature, topK, topP) : TokenSampler.greedy();
+        GenerationRequest.Builder settings = GenerationRequest.builder(prefix).length(n).topK(topK).topP(topP).seed(seed).stop(stop)
+                .temperature(sampling ? (temperature == null ? 1.0 : temperature) : 0);
+        if (beam != 1 || lengthPenalty != 0.75) {
+            if (sampling) throw new dev.rnnlab.RnnlabException("--beam finds the most probable text; it takes no --temperature, --top-k or --top-p");
+            settings.beam(beam, lengthPenalty);
+        }
+        GenerationRequest request = settings.build();
         TrainedModel c = TrainedModel.load(checkpoint, engine.gemm());
         if (c.model().config().bidirectional()) {
             throw new dev.rnnlab.RnnlabException("checkpoint '" + checkpoint + "' is a bidirectional model: it reads each token's"
                     + " future, so it cannot generate (eval can score text with it)");
         }
-        Normalizer normalizer = c.normalizer();
-        Tokenizer tokenizer = c.tokenizer();
-        Generator g = new Generator(c.model());
-        int[] ids = Prompt.encode(prefix, normalizer, tokenizer, c.vocabulary(), w -> {
+        java.util.function.Consumer<String> warn = w -> {
             err.println("rnnlab: " + w);
             err.flush();
-        });
+        };
         if (sampling && temperature == null) {
             err.println("rnnlab: --top-k/--top-p sample from the model at temperature 1 (no --temperature given); without them"
                     + " generation is greedy");
         }
-        out.print(prefix);
-        out.flush();
-        g.generate(ids, n, sampler, new Rng(seed), t -> {
-            out.print(Prompt.render(t, tokenizer, c.vocabulary()));
+        java.util.function.Consumer<String> show = piece -> {
+            out.print(piece);
             out.flush();
-        });
-        out.println();
-        out.flush();
+        };
+        TrainedModel.Conversation conversation = c.conversation();
+        if (!interactive) {
+            out.print(prefix);
+            out.flush();
+            conversation.reply(prefix, request, show, warn);
+            out.println();
+            out.flush();
+            return 0;
+        }
+        err.println("rnnlab: interactive: type text and press Enter; the model continues it with up to " + n + " tokens and keeps"
+                + " its state for the next line (/reset forgets it, Ctrl-D ends)");
+        err.flush();
+        java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(input, java.nio.charset.StandardCharsets.UTF_8));
+        for (String line; (line = lines.readLine()) != null; ) {
+            if (line.strip().equals("/reset")) {
+                conversation.reset();
+                err.println("rnnlab: context forgotten");
+                err.flush();
+                continue;
+            }
+            try {
+                conversation.reply(line + "\n", request, show, warn);
+                out.println();
+                out.flush();
+            } catch (dev.rnnlab.RnnlabException e) {
+                err.println("rnnlab: " + e.getMessage());
+                err.flush();
+            }
+        }
         return 0;
     }
 }

@@ -528,10 +528,10 @@ final class TrainCommand implements Callable<Integer> {
 
     private static String firstWords(Corpus c) {
         StringBuilder b = new StringBuilder();
-        int[] idx = c.indices();
-        for (int i = 0; i < Math.min(idx.length, c.tokenizer() == Tokenizer.CHAR ? 10 : 2); i++) {
+        // the first few tokens only: the corpus may be a token file larger than memory
+        for (int i = 0; i < Math.min(c.length(), c.tokenizer() == Tokenizer.CHAR ? 10 : 2); i++) {
             if (c.tokenizer() == Tokenizer.WORD && i > 0) b.append(' ');
-            b.append(c.vocabulary().tokenOf(idx[i]));
+            b.append(c.vocabulary().tokenOf(c.tokens().get(i)));
         }
         return b.toString();
     }

@@ -64,6 +64,17 @@ public final class Models {
         return sharded;
     }
 
+    /**
+     * A model that shares {@code model}'s weights (not copied: a change to one is a change to both) but has
+     * its own activations and gradients, so several threads can run the replicas at once for inference,
+     * each with its own {@code gemm}. The replica is of the plain kind even when {@code model} is sharded.
+     */
+    public static LanguageModel replica(LanguageModel model, Gemm gemm) {
+        LanguageModel r = empty(kindOf(model), model.config(), gemm);
+        r.parameters().shareValuesOf(model.parameters());
+        return r;
+    }
+
     /** The kind of a built model: what its checkpoint records. */
     public static ModelKind kindOf(LanguageModel model) {
         return model instanceof ScratchRnn ? ModelKind.SCRATCH : ModelKind.ENGINE;

@@ -2,11 +2,16 @@ package dev.rnnlab.run;
 
 import dev.rnnlab.Rng;
 import dev.rnnlab.RnnlabException;
+import dev.rnnlab.generate.BeamSearch;
+import dev.rnnlab.generate.GenerationSession;
 import dev.rnnlab.generate.Generator;
+import dev.rnnlab.generate.StopStrings;
 import dev.rnnlab.generate.Prompt;
 import dev.rnnlab.generate.TokenSampler;
 import dev.rnnlab.io.Checkpoint;
 import dev.rnnlab.nn.LanguageModel;
+import dev.rnnlab.nn.Models;
+import dev.rnnlab.nn.RecurrentState;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Corpus;
 import dev.rnnlab.text.TokenFile;
@@ -86,6 +91,155 @@ public final class TrainedModel {
         StringBuilder out = new StringBuilder(prefix);
         new Generator(model).generate(ids, tokens, sampler, new Rng(seed), t -> out.append(Prompt.render(t, tokenizer, vocabulary)));
         return out.toString();
+    }
+
+    /**
+     * A model sharing these weights but with its own working memory, computing on {@code gemm}: one per
+     * thread when several requests are served at once (the weights are held once, whatever the count).
+     */
+    public TrainedModel replica(Gemm gemm) {
+        return new TrainedModel(Models.replica(model, gemm), vocabulary, normalizer, tokenizer, version);
+    }
+
+    /**
+     * Generates as {@code request} says, passing each piece of text to {@code onText} as soon as it is final
+     * (text that might begin a stop string is held back until it cannot). The same request gives the same text.
+     */
+    public GenerationResult generate(GenerationRequest request, Consumer<String> onText) {
+        Conversation c = conversation();
+        return c.reply(request.prefix(), request, onText, w -> { });
+    }
+
+    /**
+     * A hidden state kept across turns: each {@link Conversation#reply} feeds its input after everything
+     * said so far, then generates; {@code rnnlab generate --interactive} is one.
+     */
+    public Conversation conversation() {
+        requireForward();
+        return new Conversation();
+    }
+
+    /** One batch-1 state that turns of input and output extend (see {@link #conversation()}). */
+    public final class Conversation {
+        private final GenerationSession session = new GenerationSession(model);
+
+        private Conversation() {}
+
+        /**
+         * Feeds {@code input} (read the model's way), then generates as {@code settings} says (its prefix is
+         * ignored); the output stays in the context for the next turn, cut at a stop string if one appeared.
+         */
+        public GenerationResult reply(String input, GenerationRequest settings, Consumer<String> onText, Consumer<String> warnings) {
+            long start = System.nanoTime();
+            int[] ids = Prompt.encode(input, normalizer, tokenizer, vocabulary, warnings);
+            session.feed(ids);
+            if (settings.length() == 0) return new GenerationResult("", 0, GenerationResult.Finish.LENGTH, (System.nanoTime() - start) / 1e9);
+            StopStrings stops = new StopStrings(settings.stop());
+            double limit = settings.timeLimitSeconds();
+            if (settings.beamWidth() > 1) return beam(settings, onText, start);
+            TokenSampler sampler = settings.sampler();
+            Rng rng = new Rng(settings.seed());
+            StringBuilder text = new StringBuilder();
+            GenerationResult.Finish finish = GenerationResult.Finish.LENGTH;
+            int n = 0;
+            while (n < settings.length()) {
+                if (limit > 0 && (System.nanoTime() - start) / 1e9 > limit) {
+                    finish = GenerationResult.Finish.TIME;
+                    break;
+                }
+                int t = session.next(sampler, rng);
+                n++;
+                String shown = stops.accept(Prompt.render(t, tokenizer, vocabulary));
+                text.append(shown);
+                if (!shown.isEmpty()) onText.accept(shown);
+                if (stops.stopped()) {
+                    finish = GenerationResult.Finish.STOP;
+                    break;
+                }
+            }
+            if (!stops.stopped()) {
+                String rest = stops.flush();
+                text.append(rest);
+                if (!rest.isEmpty()) onText.accept(rest);
+            }
+            return new GenerationResult(text.toString(), n, finish, (System.nanoTime() - start) / 1e9);
+        }
+
+        private GenerationResult beam(GenerationRequest settings, Consumer<String> onText, long start) {
+            // beam search scores whole hypotheses, so it runs on its own states and shows the winner at the end
+            List<String> stops = settings.stop();
+            BeamSearch.Result r = new BeamSearch(model).search(session, Math.max(1, settings.length()), settings.beamWidth(),
+                    settings.lengthPenalty(), stops.isEmpty() ? null : (tokens, n) -> {
+                        String text = render(tokens, n);
+                        for (String s : stops) if (text.contains(s)) return true;
+                        return false;
+                    });
+            String text = render(r.tokens(), r.tokens().length);
+            if (r.finished()) {
+                int cut = text.length();
+                for (String s : stops) {
+                    int at = text.indexOf(s);
+                    if (at >= 0) cut = Math.min(cut, at);
+                }
+                text = text.substring(0, cut);
+            }
+            session.feed(r.tokens());
+            if (!text.isEmpty()) onText.accept(text);
+            return new GenerationResult(text, r.tokens().length, r.finished() ? GenerationResult.Finish.STOP
+                    : GenerationResult.Finish.LENGTH, (System.nanoTime() - start) / 1e9);
+        }
+
+        /** Forgets everything said so far. */
+        public void reset() {
+            session.reset();
+        }
+    }
+
+    private String render(int[] tokens, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) b.append(Prompt.render(tokens[i], tokenizer, vocabulary));
+        return b.toString();
+    }
+
+    private void requireForward() {
+        if (model.config().bidirectional()) {
+            throw new RnnlabException("a bidirectional model reads each token's future, so it cannot generate (score text with it)");
+        }
+    }
+
+    /**
+     * The log probability of every token of {@code text} given the ones before it (read the model's way;
+     * unknown tokens are {@code <unk>}), run as one stream in chunks of {@value #SCORE_STEPS} tokens.
+     */
+    public TokenScores scoreTokens(String text) {
+        List<String> tokens = tokenizer.tokenize(text, normalizer);
+        if (tokens.size() < 2) throw new RnnlabException("the text has " + tokens.size() + " token(s); scoring needs at least 2");
+        int[] ids = vocabulary.encode(tokens);
+        int vocab = model.config().vocab();
+        model.setTraining(false, null);
+        RecurrentState state = model.zeroState(1);
+        double[] logProbs = new double[ids.length - 1];
+        float[] row = null;
+        for (int from = 0; from < ids.length - 1; from += SCORE_STEPS) {
+            int steps = Math.min(SCORE_STEPS, ids.length - 1 - from);
+            model.forward(java.util.Arrays.copyOfRange(ids, from, from + steps), null, steps, 1, state);
+            model.finalState(state);
+            float[] logits = model.logits();
+            for (int t = 0; t < steps; t++) {
+                if (row == null) row = new float[vocab];
+                System.arraycopy(logits, t * vocab, row, 0, vocab);
+                logProbs[from + t] = logSoftmaxAt(row, vocab, ids[from + t + 1]);
+            }
+        }
+        return new TokenScores(vocabulary.decode(ids), logProbs);
+    }
+
+    private static double logSoftmaxAt(float[] logits, int vocab, int token) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocab; v++) max = Math.max(max, logits[v]);
+        double sum = 0;
+        for (int v = 0; v < vocab; v++) sum += Math.exp(logits[v] - max);
+        return logits[token] - max - Math.log(sum);
     }
 
     /** Perplexity and bits per token of the model on {@code text}, read with the model's own pipeline. */
