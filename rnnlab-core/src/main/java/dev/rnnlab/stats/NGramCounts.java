@@ -14,6 +14,7 @@ public final class NGramCounts {
     private static final long MIX = 0x9E3779B97F4A7C15L;
 
     private final TokenSequence tokens;
+    private final int[] array;  // the tokens themselves when they are in memory: the hot loop reads them directly
     private final int n;
     private final boolean packed;
     private final long radix;
@@ -27,6 +28,7 @@ public final class NGramCounts {
 
     private NGramCounts(TokenSequence tokens, int n, int vocabularySize) {
         this.tokens = tokens;
+        this.array = tokens instanceof TokenSequence.OfArray ? tokens.toArray() : null;
         this.n = n;
         this.radix = vocabularySize;
         this.packed = fitsInLong(vocabularySize, n);
@@ -70,7 +72,7 @@ public final class NGramCounts {
             for (long p = 0; ; p++) {
                 add(key, p);
                 if (p + 1 == windows) break;
-                key = (key - tokens.get(p) * top) * radix + checked(p + n);
+                key = (key - at(p) * top) * radix + checked(p + n);
             }
         } else {
             for (long p = 0; p < windows; p++) {
@@ -81,8 +83,12 @@ public final class NGramCounts {
         }
     }
 
+    private int at(long position) {
+        return array != null ? array[(int) position] : tokens.get(position);
+    }
+
     private int checked(long position) {
-        int t = tokens.get(position);
+        int t = at(position);
         if (t < 0 || t >= radix) {
             throw new IllegalArgumentException("token " + t + " at " + position + " outside vocabulary of " + radix);
         }
@@ -107,7 +113,7 @@ public final class NGramCounts {
     }
 
     private boolean sameNGram(long a, long b) {
-        for (int i = 0; i < n; i++) if (tokens.get(a + i) != tokens.get(b + i)) return false;
+        for (int i = 0; i < n; i++) if (at(a + i) != at(b + i)) return false;
         return true;
     }
 
