@@ -85,6 +85,10 @@ final class GenerateCommand implements Callable<Integer> {
             err.println("rnnlab: " + w);
             err.flush();
         };
+        if (!interactive) {
+            // a prefix the model cannot read is an error before anything is printed
+            dev.rnnlab.generate.Prompt.encode(prefix, c.normalizer(), c.tokenizer(), c.vocabulary(), warn);
+        }
         if (sampling && temperature == null) {
             err.println("rnnlab: --top-k/--top-p sample from the model at temperature 1 (no --temperature given); without them"
                     + " generation is greedy");
@@ -97,7 +101,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (!interactive) {
             out.print(prefix);
             out.flush();
-            conversation.reply(prefix, request, show, warn);
+            conversation.reply(prefix, request, show, w -> { });  // warned above
             out.println();
             out.flush();
             return 0;
