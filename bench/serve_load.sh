@@ -15,6 +15,7 @@ PORT=${PORT:-18123}
 server=$!
 trap 'kill $server 2>/dev/null' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/v1/health" >/dev/null && break; sleep 0.1; done
+kill -0 $server 2>/dev/null || { echo "serve_load.sh: the server did not start" >&2; exit 1; }
 rss() { awk '/^RssAnon/ {print int($2 / 1024)}' /proc/$server/status; }
 body="{\"prefix\": \"time traveller\", \"length\": $LENGTH}"
 lscpu | grep -E '^Model name'
@@ -24,10 +25,11 @@ for clients in 1 4 16; do
   seq "$REQUESTS" | xargs -P "$clients" -I{} curl -s -o /dev/null -w "%{http_code} %{time_total}\n" \
       "http://127.0.0.1:$PORT/v1/generate" -d "$body" > /tmp/serve-load.$clients
   end=$(date +%s.%N)
-  awk -v c="$clients" -v s="$start" -v e="$end" '
-    { n++; if ($1 == 200) ok++; else if ($1 == 503) busy++; else other++; t[n] = $2 }
-    END {
-      asort(t); printf "%2d clients: %d requests, %d ok, %d 503, %d other; %.1f requests/s; p50 %.1f ms, p99 %.1f ms\n",
-        c, n, ok, busy, other, n / (e - s), 1000 * t[int(n * 0.5) + 0], 1000 * t[int(n * 0.99) + 0] }' /tmp/serve-load.$clients
+  f=/tmp/serve-load.$clients
+  n=$(wc -l < "$f"); ok=$(grep -c '^200 ' "$f" || true); busy=$(grep -c '^503 ' "$f" || true)
+  p50=$(awk '{print $2}' "$f" | sort -n | awk -v k=$(( (n + 1) / 2 )) 'NR == k {printf "%.1f", 1000 * $1}')
+  p99=$(awk '{print $2}' "$f" | sort -n | awk -v k=$(( (n * 99 + 99) / 100 )) 'NR == k {printf "%.1f", 1000 * $1}')
+  rate=$(awk -v n="$n" -v s="$start" -v e="$end" 'BEGIN {printf "%.1f", n / (e - s)}')
+  echo "$clients clients: $n requests, $ok ok, $busy 503; $rate requests/s; p50 $p50 ms, p99 $p99 ms"
 done
 echo "server RssAnon after $((3 * REQUESTS)) requests: $(rss) MB"

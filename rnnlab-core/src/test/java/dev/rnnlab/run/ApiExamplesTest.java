@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rnnlab.RealCorpora;
 import dev.rnnlab.data.Sampling;
 import dev.rnnlab.generate.TokenSampler;
+import dev.rnnlab.serve.ModelServer;
+import dev.rnnlab.text.Corpus;
+import dev.rnnlab.text.Normalizer;
+import dev.rnnlab.text.TokenFile;
+import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.io.Checkpoint;
 import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.Initialization;
@@ -139,6 +144,39 @@ class ApiExamplesTest {
     }
 
     @Test
+    @Order(7)
+    void generateWithARequestAndServeIt() throws Exception {
+        // example: serve
+        TrainedModel model = TrainedModel.load(runs.resolve("book-lstm"));
+        GenerationResult r = model.generate(GenerationRequest.builder("the time traveller ")
+                .length(80).temperature(0.8).topP(0.95).seed(7)     // the same seed gives the same text
+                .stop(List.of("the "))                               // end before the first "the "
+                .build(), piece -> { });                             // each piece of text once it is final
+        try (ModelServer server = ModelServer.builder(model).replicas(2).queue(16).start()) {
+            int port = server.port();  // POST http://127.0.0.1:PORT/v1/generate {"prefix": "...", "length": 50}
+        }
+        // end
+        assertThat(r.text()).doesNotContain("the ");
+        assertThat(r.finish()).isIn(GenerationResult.Finish.STOP, GenerationResult.Finish.LENGTH);
+    }
+
+    @Test
+    @Order(7)
+    void prepareACorpusLargerThanMemory() {
+        // example: prepare
+        Path tokens = work.resolve("book.tokens");
+        TokenFile.prepare(TokenFile.Request.of(List.of(book), Normalizer.D2L, Tokenizer.CHAR), tokens, false, null);
+        Corpus mapped = TokenFile.open(tokens);          // memory-mapped: any size, 64-bit positions
+        RunSpec spec = RunSpec.builder().corpus(tokens.toString()).maxTokens(5_000).epochs(1).build();
+        // end
+        assertThat(mapped.length()).isEqualTo(170_580);
+        assertThat(mapped.vocabulary().size()).isEqualTo(28);
+        try (TrainingRun run = TrainingRun.builder(spec).build()) {
+            assertThat(run.corpus().length()).isEqualTo(5_000);
+        }
+    }
+
+    @Test
     @Order(8)
     void theDocumentShowsExactlyTheseExamples() throws IOException {
         Path doc = Path.of("..", "docs", "API.md");
@@ -153,6 +191,6 @@ class ApiExamplesTest {
             assertThat(markdown).as("docs/API.md shows example '" + m.group(2) + "' as the test runs it").contains(code);
             examples++;
         }
-        assertThat(examples).isEqualTo(7);
+        assertThat(examples).isEqualTo(9);
     }
 }
