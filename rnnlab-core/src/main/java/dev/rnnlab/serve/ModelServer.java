@@ -210,6 +210,11 @@ public final class ModelServer implements AutoCloseable {
                 send(ex, new Answer(r.status, error(r.getMessage())));
             } catch (RnnlabException e) {
                 send(ex, new Answer(400, error(e.getMessage())));
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();  // the client went away mid-stream
+            } catch (RuntimeException e) {
+                // a fault of the server, not of the request: say so, and keep serving
+                send(ex, new Answer(500, error("internal error (" + e + "); the server goes on serving")));
             }
         } catch (IOException | RuntimeException e) {
             // the client went away, or the response had begun: nothing more can be said to it
