@@ -2,6 +2,7 @@ package dev.rnnlab.generate;
 
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.nn.LanguageModel;
+import dev.rnnlab.tensor.Activations;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -116,14 +117,10 @@ public final class BeamSearch {
         return new Result(tokens, logP, logP / Math.pow(tokens.length, alpha), finished);
     }
 
-    /** log softmax of {@code logits[0 .. vocab)} into {@code into} (allocated when null), in double for the sum. */
+    /** log softmax of {@code logits[0 .. vocab)} into {@code into} (allocated when null). */
     static float[] logSoftmax(float[] logits, int vocab, float[] into) {
         if (into == null) into = new float[vocab];
-        float max = Float.NEGATIVE_INFINITY;
-        for (int v = 0; v < vocab; v++) max = Math.max(max, logits[v]);
-        double sum = 0;
-        for (int v = 0; v < vocab; v++) sum += Math.exp(logits[v] - max);
-        float logZ = (float) (max + Math.log(sum));
+        float logZ = (float) Activations.logSumExp(logits, 0, vocab);
         for (int v = 0; v < vocab; v++) into[v] = logits[v] - logZ;
         return into;
     }

@@ -45,6 +45,11 @@ public record GenerationRequest(String prefix, int length, double temperature, i
         return new Builder(prefix);
     }
 
+    /** The same request with another time limit (a server's deadline, less the time spent waiting). */
+    public GenerationRequest withTimeLimitSeconds(double seconds) {
+        return new GenerationRequest(prefix, length, temperature, topK, topP, seed, stop, beamWidth, lengthPenalty, seconds);
+    }
+
     /** The token sampler this request asks for (greedy at temperature 0). */
     public TokenSampler sampler() {
         return temperature == 0 ? TokenSampler.greedy() : TokenSampler.sampling(temperature, topK, topP);

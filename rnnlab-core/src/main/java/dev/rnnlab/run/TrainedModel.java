@@ -12,6 +12,7 @@ import dev.rnnlab.io.Checkpoint;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.Models;
 import dev.rnnlab.nn.RecurrentState;
+import dev.rnnlab.tensor.Activations;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Corpus;
 import dev.rnnlab.text.TokenFile;
@@ -219,27 +220,16 @@ public final class TrainedModel {
         model.setTraining(false, null);
         RecurrentState state = model.zeroState(1);
         double[] logProbs = new double[ids.length - 1];
-        float[] row = null;
         for (int from = 0; from < ids.length - 1; from += SCORE_STEPS) {
             int steps = Math.min(SCORE_STEPS, ids.length - 1 - from);
             model.forward(java.util.Arrays.copyOfRange(ids, from, from + steps), null, steps, 1, state);
             model.finalState(state);
             float[] logits = model.logits();
             for (int t = 0; t < steps; t++) {
-                if (row == null) row = new float[vocab];
-                System.arraycopy(logits, t * vocab, row, 0, vocab);
-                logProbs[from + t] = logSoftmaxAt(row, vocab, ids[from + t + 1]);
+                logProbs[from + t] = logits[t * vocab + ids[from + t + 1]] - Activations.logSumExp(logits, t * vocab, vocab);
             }
         }
         return new TokenScores(vocabulary.decode(ids), logProbs);
-    }
-
-    private static double logSoftmaxAt(float[] logits, int vocab, int token) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int v = 0; v < vocab; v++) max = Math.max(max, logits[v]);
-        double sum = 0;
-        for (int v = 0; v < vocab; v++) sum += Math.exp(logits[v] - max);
-        return logits[token] - max - Math.log(sum);
     }
 
     /** Perplexity and bits per token of the model on {@code text}, read with the model's own pipeline. */

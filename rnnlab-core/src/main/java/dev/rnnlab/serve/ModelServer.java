@@ -293,8 +293,7 @@ public final class ModelServer implements AutoCloseable {
         try {
             // the deadline counts the wait for a replica
             double left = settings.timeLimitSeconds() - (System.nanoTime() - start) / 1e9;
-            GenerationRequest timed = new GenerationRequest(request.prefix(), request.length(), request.temperature(), request.topK(),
-                    request.topP(), request.seed(), request.stop(), request.beamWidth(), request.lengthPenalty(), Math.max(1e-3, left));
+            GenerationRequest timed = request.withTimeLimitSeconds(Math.max(1e-3, left));
             if (!stream) {
                 GenerationResult r = replica.generate(timed, piece -> { });
                 send(ex, new Answer(200, result(r)));

@@ -28,6 +28,15 @@ public final class Activations {
         return Math.min(Math.max(v * p / q, -1f), 1f);
     }
 
+    /** log(sum_i exp(a[from + i])) over n entries, shifted by the maximum so that no exp overflows; in double. */
+    public static double logSumExp(float[] a, int from, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = from; i < from + n; i++) max = Math.max(max, a[i]);
+        double sum = 0;
+        for (int i = from; i < from + n; i++) sum += Math.exp(a[i] - max);
+        return max + Math.log(sum);
+    }
+
     /** a[from, from + n) &lt;- tanh(a[...]), rational. */
     public static void tanhInPlace(float[] a, int from, int n) {
         for (int k = from; k < from + n; k++) a[k] = tanhRational(a[k]);
