@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "rnnlab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Recurrent sequence models on the JVM: D2L chapter 8 as real software.",
         subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, GenerateCommand.class, EvalCommand.class,
-            BpttCommand.class, DiagnoseCommand.class, BenchCommand.class, StatsCommand.class, PrepareCommand.class, ServeCommand.class, SynthCommand.class, NgramCommand.class,
+            BpttCommand.class, DiagnoseCommand.class, BenchCommand.class, StatsCommand.class, PrepareCommand.class, ServeCommand.class, DashboardCommand.class, SynthCommand.class, NgramCommand.class,
             ForecastCommand.class})
 public final class Main {
 

@@ -3,6 +3,7 @@ package dev.rnnlab.cli;
 import dev.rnnlab.Rng;
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.bptt.AdaptiveTruncation;
+import dev.rnnlab.dashboard.Dashboard;
 import dev.rnnlab.data.CorpusChoice;
 import dev.rnnlab.data.Dataset;
 import dev.rnnlab.data.Sampling;
@@ -193,6 +194,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-length", defaultValue = "50", description = "Tokens generated per prefix after training (default: ${DEFAULT-VALUE}).")
     int sampleLength;
 
+    @Option(names = "--sample-every", paramLabel = "EPOCHS", description = "Also sample from the prefixes every this many epochs while"
+            + " training, into DIR/samples.jsonl (shown by the dashboard); default: about 50 times a run (D2L's every 10 of 500"
+            + " epochs); 0 = only at the end.")
+    Integer sampleEvery;
+
+    @Option(names = "--dashboard", arity = "0..1", paramLabel = "PORT", fallbackValue = "-1",
+            description = "Watch the run in a browser: serves a live dashboard on 127.0.0.1 (on PORT, or the first free port from "
+                    + Dashboard.DEFAULT_PORT + ") and prints its address; it stays up after training until Ctrl-C. A port in use"
+                    + " stops the run before it starts.")
+    Integer dashboardPort;
+
+    @Option(names = "--dashboard-host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "The address the dashboard binds (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 shows it to the network).")
+    String dashboardHost;
+
+    @Option(names = "--dashboard-exit", description = "Stop the dashboard when training ends, instead of serving the final state until Ctrl-C.")
+    boolean dashboardExit;
+
     @Mixin
     EngineOptions engine;
 
@@ -261,11 +280,45 @@ final class TrainCommand implements Callable<Integer> {
                     });
             if (checkpoint != null) b.checkpointDirectory(checkpoint).lockHeld(lock);
             else b.checkpointDirectoryUnder(Path.of("runs"));
-            try (TrainingRun run = b.build()) {
-                return train(out, err, gemm, run, unit);
+            boolean bidirectional = s.model().bidirectional() || (resumed != null && resumed.model().config().bidirectional());
+            if (sampleLength > 0 && !bidirectional && (sampleEvery == null || sampleEvery > 0)) {
+                b.samples(new TrainingRun.Samples(prefixes == null ? List.of() : prefixes, sampleLength, sampleEvery == null ? 0 : sampleEvery));
             }
+            int code;
+            try (TrainingRun run = b.build()) {
+                if (dashboardPort != null) dashboard = startDashboard(run.checkpointDirectory().orElseThrow(), out);
+                code = train(out, err, gemm, run, unit);
+            }
+            if (dashboard != null && !dashboardExit) {
+                out.println("training ended; the dashboard stays at " + dashboard.url() + " until Ctrl-C (--dashboard-exit: stop at once)");
+                out.flush();
+                awaitInterrupt();
+            }
+            return code;
         } finally {
             if (lock != null) lock.close();
+            if (dashboard != null) dashboard.close();
+        }
+    }
+
+    private Dashboard dashboard;
+
+    private Dashboard startDashboard(Path dir, PrintWriter out) {
+        Dashboard.Builder d = Dashboard.builder().liveRun(dir).host(dashboardHost);
+        if (dashboardPort >= 0) d.port(dashboardPort);
+        Dashboard started = d.start();
+        out.println("dashboard: " + started.url() + (dashboardHost.equals("127.0.0.1") ? "" : " (bound to " + dashboardHost
+                + ": visible to other machines)"));
+        out.flush();
+        return started;
+    }
+
+    /** Serves until the user presses Ctrl-C (the JVM then exits; everything is saved already). */
+    private static void awaitInterrupt() {
+        try {
+            new java.util.concurrent.CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -314,8 +367,7 @@ final class TrainCommand implements Callable<Integer> {
             });
         }
         // the prefixes are read before training, so a bad one fails before anything is saved
-        List<String> ps = prefixes != null ? prefixes
-                : c.name().startsWith("timemachine") ? List.of("time traveller", "traveller") : List.of(firstWords(c));
+        List<String> ps = prefixes != null ? prefixes : TrainingRun.Samples.defaultPrefixes(c);
         List<int[]> prompts = new ArrayList<>();
         if (!m.config().bidirectional() && sampleLength > 0) {
             List<String> warnings = new ArrayList<>();  // printed once every prefix is known good
@@ -365,6 +417,10 @@ final class TrainCommand implements Callable<Integer> {
         require(batch < 1 || shards <= batch, "--shards " + shards + " is more than the batch of " + batch + " streams to split");
         require(probeSteps >= 1, "--probe-steps must be >= 1, got " + probeSteps);
         require(sampleLength >= 0, "--sample-length must be >= 0 (0 = no samples), got " + sampleLength);
+        require(sampleEvery == null || sampleEvery >= 0, "--sample-every must be >= 0 (0 = only at the end), got " + sampleEvery);
+        require(dashboardPort == null || dashboardPort >= -1 && dashboardPort <= 65_535,
+                "--dashboard PORT must be in 0..65535 (0: any free port), got " + dashboardPort);
+        require(!dashboardExit || dashboardPort != null, "--dashboard-exit goes with --dashboard");
         if (timeBudget != null) parseDuration(timeBudget);
         if (checkpoint != null && Files.isRegularFile(checkpoint)) {
             throw new RnnlabException("--checkpoint '" + checkpoint + "' is a file, not a directory; choose another path");
@@ -524,15 +580,5 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingCurveChart.write(file, title, "epoch", List.of(new TrainingCurveChart.Curve("train", x, train),
                 new TrainingCurveChart.Curve("validation", x, val)));
-    }
-
-    private static String firstWords(Corpus c) {
-        StringBuilder b = new StringBuilder();
-        // the first few tokens only: the corpus may be a token file larger than memory
-        for (int i = 0; i < Math.min(c.length(), c.tokenizer() == Tokenizer.CHAR ? 10 : 2); i++) {
-            if (c.tokenizer() == Tokenizer.WORD && i > 0) b.append(' ');
-            b.append(c.vocabulary().tokenOf(c.tokens().get(i)));
-        }
-        return b.toString();
     }
 }

@@ -8,6 +8,9 @@ import dev.rnnlab.data.Dataset;
 import dev.rnnlab.data.Sampling;
 import dev.rnnlab.data.SequenceSampler;
 import dev.rnnlab.data.Split;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rnnlab.generate.TrainingSamples;
 import dev.rnnlab.io.Checkpoint;
 import dev.rnnlab.io.CheckpointLock;
 import dev.rnnlab.io.CheckpointSaver;
@@ -22,6 +25,7 @@ import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.train.EpochMetrics;
 import dev.rnnlab.train.GradientDiagnostics;
 import dev.rnnlab.train.JsonLinesLog;
+import dev.rnnlab.train.StepLog;
 import dev.rnnlab.train.LearningRateSchedule;
 import dev.rnnlab.train.Optimizer;
 import dev.rnnlab.train.Trainer;
@@ -63,6 +67,45 @@ public final class TrainingRun implements AutoCloseable {
     private final CheckpointSaver saver;  // null without a directory
     private final CheckpointLock ownLock;  // null when the caller holds it, or without a directory
     private final boolean resumed;
+
+    /** The run's state and description in its directory (see {@link #run()}). */
+    public static final String STATUS_FILE = "run.json";
+    /** The batches' log in the run's directory ({@link StepLog}). */
+    public static final String STEPS_LOG = "steps.jsonl";
+    /** The samples taken during training ({@link TrainingSamples}). */
+    public static final String SAMPLES_LOG = "samples.jsonl";
+    private static final ObjectMapper STATUS_JSON = new ObjectMapper();
+    private double startedAt;
+
+    /**
+     * Samples during training: every {@code everyEpochs} epochs (and after the last), {@code length} tokens
+     * greedily continued from each prefix; no prefixes: {@link #defaultPrefixes}; every 0: {@link #autoEvery}.
+     */
+    public record Samples(List<String> prefixes, int length, int everyEpochs) {
+        /** Checks the bounds. */
+        public Samples {
+            prefixes = List.copyOf(prefixes);
+            if (length < 1) throw new RnnlabException("sample length must be >= 1, got " + length);
+            if (everyEpochs < 0) throw new RnnlabException("samples every N epochs needs N >= 1 (0: automatic), got " + everyEpochs);
+        }
+
+        /** About 50 samplings over the run, as D2L's every 10 of 500 epochs: max(1, round(epochs / 50)). */
+        public static int autoEvery(int epochs) {
+            return Math.max(1, Math.round(epochs / 50f));
+        }
+
+        /** D2L's prefixes for The Time Machine ('time traveller', 'traveller'); else the corpus's first words. */
+        public static List<String> defaultPrefixes(Corpus c) {
+            if (c.name().startsWith("timemachine")) return List.of("time traveller", "traveller");
+            StringBuilder b = new StringBuilder();
+            // the first few tokens only: the corpus may be a token file larger than memory
+            for (int i = 0; i < Math.min(c.length(), c.tokenizer() == Tokenizer.CHAR ? 10 : 2); i++) {
+                if (c.tokenizer() == Tokenizer.WORD && i > 0) b.append(' ');
+                b.append(c.vocabulary().tokenOf(c.tokens().get(i)));
+            }
+            return List.of(b.toString());
+        }
+    }
 
     private TrainingRun(Builder b) {
         RunSpec requested = b.spec;
@@ -135,6 +178,14 @@ public final class TrainingRun implements AutoCloseable {
             }
             metricsLog = b.metricsLog != null ? b.metricsLog : directory != null ? directory.resolve("metrics.jsonl") : null;
             if (metricsLog != null) trainer.addListener(new JsonLinesLog(metricsLog));
+            if (directory != null) trainer.addListener(new StepLog(directory.resolve(STEPS_LOG)));
+            if (b.samples != null) {
+                if (directory == null) throw new RnnlabException("samples during training are written into the checkpoint directory; give one");
+                if (model.config().bidirectional()) throw new RnnlabException("a bidirectional model cannot generate, so it has no samples");
+                List<String> prefixes = b.samples.prefixes().isEmpty() ? Samples.defaultPrefixes(corpus) : b.samples.prefixes();
+                int every = b.samples.everyEpochs() > 0 ? b.samples.everyEpochs() : Samples.autoEvery(o.epochs());
+                trainer.addListener(new TrainingSamples(directory.resolve(SAMPLES_LOG), corpus, prefixes, b.samples.length(), every));
+            }
             if (b.diagnosticsProbeSteps > 0) {
                 if (directory == null) throw new RnnlabException("gradient diagnostics are written into the checkpoint directory; give one");
                 trainer.addListener(new GradientDiagnostics(directory.resolve("diagnostics"), train, Math.min(8, d.batch()),
@@ -158,14 +209,46 @@ public final class TrainingRun implements AutoCloseable {
      * holds the last healthy epoch.
      */
     public List<EpochMetrics> run() {
+        writeStatus("running", "");
         try {
-            return trainer.run();
+            List<EpochMetrics> history = trainer.run();
+            writeStatus("finished", trainer.stoppedEarly() ? "stopped early: no better validation loss for "
+                    + spec.optimization().patience() + " epochs" : trainer.stoppedByTimeBudget() ? "the time budget ran out"
+                    : "all " + spec.optimization().epochs() + " epochs");
+            return history;
         } catch (TrainingDivergedException e) {
+            writeStatus("diverged", e.getMessage());
             if (saver == null) throw e;
             throw new RnnlabException(e.getMessage() + "; " + (saver.savedEpoch() > 0
                     ? "the checkpoint in " + directory + " holds epoch " + saver.savedEpoch() + ", from before it diverged"
                     : "no checkpoint was written") + (saver.bestEpoch() > 0 ? ", the best in "
                     + directory.resolve(CheckpointSaver.BEST) + " epoch " + saver.bestEpoch() : ""));
+        } catch (RuntimeException | Error e) {
+            writeStatus("failed", String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
+    /**
+     * {@code DIR/run.json}: what is trained (the checkpoint's info: version, model, corpus provenance, spec),
+     * by which process, and how it stands: running, finished, diverged or failed, with why. Written when the
+     * run starts and when it ends (atomically), so a reader such as the dashboard knows a run in progress from
+     * a finished one, and one whose process is gone (killed) from both.
+     */
+    private void writeStatus(String status, String outcome) {
+        if (directory == null) return;
+        ObjectNode o = STATUS_JSON.createObjectNode().put("status", status).put("outcome", outcome)
+                .put("pid", ProcessHandle.current().pid()).put("time", System.currentTimeMillis() / 1000.0);
+        if (startedAt == 0) startedAt = System.currentTimeMillis() / 1000.0;
+        o.put("started", startedAt).put("epochs", spec.optimization().epochs()).put("resumed", resumed);
+        o.set("info", STATUS_JSON.valueToTree(checkpointInfo()));
+        Path file = directory.resolve(STATUS_FILE), tmp = directory.resolve(STATUS_FILE + ".tmp");
+        try {
+            Files.createDirectories(directory);
+            STATUS_JSON.writeValue(tmp.toFile(), o);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new RnnlabException("cannot write '" + file + "': " + dev.rnnlab.io.IoErrors.describeWrite(file, e));
         }
     }
 
@@ -313,6 +396,7 @@ public final class TrainingRun implements AutoCloseable {
         private boolean overwrite;
         private int shards = 1, diagnosticsProbeSteps;
         private double timeBudgetSeconds;
+        private Samples samples;
         private Consumer<String> warnings = w -> { };
         private final List<TrainingListener> listeners = new ArrayList<>();
 
@@ -370,6 +454,9 @@ public final class TrainingRun implements AutoCloseable {
 
         /** Where warnings go, such as falling back to the synthetic corpus (default: dropped). */
         public Builder warnings(Consumer<String> sink) { warnings = Objects.requireNonNull(sink); return this; }
+
+        /** Sample from the model during training, into {@code DIR/samples.jsonl} (needs a checkpoint directory). */
+        public Builder samples(Samples every) { samples = every; return this; }
 
         /** A listener that runs before the checkpoint saver (a progress display). */
         public Builder listener(TrainingListener l) { listeners.add(Objects.requireNonNull(l)); return this; }

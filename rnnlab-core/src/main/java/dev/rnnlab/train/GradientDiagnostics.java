@@ -7,17 +7,13 @@ import dev.rnnlab.Rng;
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.tensor.Spectra;
 import dev.rnnlab.data.Batch;
-import dev.rnnlab.io.IoErrors;
+import dev.rnnlab.io.JsonLines;
 import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.Parameters;
 import dev.rnnlab.plot.HeatmapChart;
 import dev.rnnlab.plot.LineChart;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -100,8 +96,24 @@ public final class GradientDiagnostics implements TrainingListener {
         return new int[] {w.offset() + block * h * h, h};
     }
 
+    /** Every layer's (and direction's) recurrent block as {name, offset, size}, layer 0 first: the spectra watched. */
+    static List<Object[]> recurrentBlocks(LanguageModel m) {
+        Parameters p = m.parameters();
+        int h = m.config().hidden();
+        if (p.has("W_hh")) return List.<Object[]>of(new Object[] {"W_hh", p.tensor("W_hh").offset(), h});
+        CellType c = m.config().cell();
+        int block = c == CellType.LSTM || c == CellType.GRU ? 2 : 0;
+        List<Object[]> blocks = new ArrayList<>();
+        for (Parameters.Tensor t : p.tensors()) {
+            if (t.name().startsWith("rnn.weight_hh_l")) blocks.add(new Object[] {t.name(), t.offset() + block * h * h, h});
+        }
+        return blocks;
+    }
+
     @Override
     public void trainingStarted(Trainer t) {
+        // a resumed run replays the epochs after its checkpoint; a new one measures epoch 0 again
+        JsonLines.dropEpochsFrom(dir.resolve("diagnostics.jsonl"), t.epochsDone() == 0 ? 0 : t.epochsDone() + 1);
         if (t.epochsDone() == 0) measure(t.model(), 0);
     }
 
@@ -131,21 +143,23 @@ public final class GradientDiagnostics implements TrainingListener {
         heat.add(decades);
         spectral.add(new double[] {epoch, rho, sigma});
         ObjectNode o = JSON.createObjectNode().put("epoch", epoch).put("spectral_radius", rho).put("largest_singular_value", sigma);
+        var layers = o.putArray("layers");
+        for (Object[] b : recurrentBlocks(model)) {
+            int offset = (Integer) b[1], size = (Integer) b[2];
+            boolean first = offset == block[0];
+            Rng layerRng = new Rng(epoch);  // the same draws as layer 0's figures above, so those agree
+            layers.addObject().put("name", (String) b[0])
+                    .put("spectral_radius", first ? rho : Spectra.spectralRadius(model.parameters().values(), offset, size, layerRng))
+                    .put("largest_singular_value", first ? sigma
+                            : Spectra.largestSingularValue(model.parameters().values(), offset, size, layerRng));
+        }
         var arr = o.putArray("grad_norm_by_distance");
         for (double v : byDistance) arr.add(v);
         if (!norms.isEmpty() && norms.getLast()[0] == epoch) {
             double[] n = norms.getLast();
             o.put("grad_norm_mean_before_clip", n[1]).put("grad_norm_mean_after_clip", n[2]).put("grad_norm_max", n[3]).put("clipped_fraction", n[4]);
         }
-        try {
-            Files.createDirectories(dir);
-            try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("diagnostics.jsonl"), StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-                w.write(JSON.writeValueAsString(o));
-                w.newLine();
-            }
-        } catch (IOException e) {
-            throw new RnnlabException("cannot write diagnostics in '" + dir + "': " + IoErrors.describeWrite(dir.resolve("diagnostics.jsonl"), e));
-        }
+        JsonLines.append(dir.resolve("diagnostics.jsonl"), o);
     }
 
     @Override

@@ -119,8 +119,11 @@ public final class Trainer {
             normSum += norm;
             normMax = Math.max(normMax, norm);
             batches++;
-            for (TrainingListener l : listeners) l.batchEnded(batches, loss, norm);
-            if (overBudget(secondsBefore + (System.nanoTime() - start) / 1e9)) {
+            double epochSeconds = (System.nanoTime() - start) / 1e9;
+            BatchMetrics done = new BatchMetrics(epochIndex + 1, batches, epoch.batches(), optimizer.steps(), loss, norm,
+                    clipper.clips(norm), lr, epochSeconds);
+            for (TrainingListener l : listeners) l.batchEnded(done);
+            if (overBudget(secondsBefore + epochSeconds)) {
                 outOfTime = true;  // this epoch ends here, validated and counted as done
                 break;
             }
