@@ -76,6 +76,7 @@ public final class TrainingRun implements AutoCloseable {
     public static final String SAMPLES_LOG = "samples.jsonl";
     private static final ObjectMapper STATUS_JSON = new ObjectMapper();
     private double startedAt;
+    private boolean statusWritten;
 
     /**
      * Samples during training: every {@code everyEpochs} epochs (and after the last), {@code length} tokens
@@ -167,6 +168,14 @@ public final class TrainingRun implements AutoCloseable {
 
             // listeners: progress first; the saver's health check comes before the log line, so an epoch
             // that diverged is neither saved nor logged
+            // run.json says "running" once the first batch has trained: a run that fails before that (a bad
+            // option found late, a diverged first batch) leaves the directory exactly as it was
+            trainer.addListener(new TrainingListener() {
+                @Override
+                public void batchEnded(int batch, double loss, double gradNorm) {
+                    if (!statusWritten) writeStatus("running", "");
+                }
+            });
             for (TrainingListener l : b.listeners) trainer.addListener(l);
             if (directory != null) {
                 saver = new CheckpointSaver(directory, checkpointInfo(), corpus.vocabulary(), spec.checkpoint().saveEvery(),
@@ -177,7 +186,10 @@ public final class TrainingRun implements AutoCloseable {
                 saver = null;
             }
             metricsLog = b.metricsLog != null ? b.metricsLog : directory != null ? directory.resolve("metrics.jsonl") : null;
-            if (metricsLog != null) trainer.addListener(new JsonLinesLog(metricsLog));
+            if (metricsLog != null) {
+                requireWritable(metricsLog);
+                trainer.addListener(new JsonLinesLog(metricsLog));
+            }
             if (directory != null) trainer.addListener(new StepLog(directory.resolve(STEPS_LOG)));
             if (b.samples != null) {
                 if (directory == null) throw new RnnlabException("samples during training are written into the checkpoint directory; give one");
@@ -209,7 +221,6 @@ public final class TrainingRun implements AutoCloseable {
      * holds the last healthy epoch.
      */
     public List<EpochMetrics> run() {
-        writeStatus("running", "");
         try {
             List<EpochMetrics> history = trainer.run();
             writeStatus("finished", trainer.stoppedEarly() ? "stopped early: no better validation loss for "
@@ -217,24 +228,34 @@ public final class TrainingRun implements AutoCloseable {
                     : "all " + spec.optimization().epochs() + " epochs");
             return history;
         } catch (TrainingDivergedException e) {
-            writeStatus("diverged", e.getMessage());
+            writeStatusAfterFailure("diverged", e.getMessage());
             if (saver == null) throw e;
             throw new RnnlabException(e.getMessage() + "; " + (saver.savedEpoch() > 0
                     ? "the checkpoint in " + directory + " holds epoch " + saver.savedEpoch() + ", from before it diverged"
                     : "no checkpoint was written") + (saver.bestEpoch() > 0 ? ", the best in "
                     + directory.resolve(CheckpointSaver.BEST) + " epoch " + saver.bestEpoch() : ""));
         } catch (RuntimeException | Error e) {
-            writeStatus("failed", String.valueOf(e.getMessage()));
+            writeStatusAfterFailure("failed", String.valueOf(e.getMessage()));
             throw e;
         }
     }
 
     /**
      * {@code DIR/run.json}: what is trained (the checkpoint's info: version, model, corpus provenance, spec),
-     * by which process, and how it stands: running, finished, diverged or failed, with why. Written when the
-     * run starts and when it ends (atomically), so a reader such as the dashboard knows a run in progress from
-     * a finished one, and one whose process is gone (killed) from both.
+     * by which process, and how it stands: running, finished, diverged or failed, with why. Written after the
+     * first batch and when the run ends (atomically), so a reader such as the dashboard knows a run in progress
+     * from a finished one, and one whose process is gone (killed) from both.
      */
+    /** As {@link #writeStatus}, where the failure being reported matters more than a status that could not be written. */
+    private void writeStatusAfterFailure(String status, String outcome) {
+        if (!statusWritten) return;  // nothing was trained: the directory stays as it was
+        try {
+            writeStatus(status, outcome);
+        } catch (RnnlabException e) {
+            // the disk that broke the run may refuse this too; the run's own error is the one to report
+        }
+    }
+
     private void writeStatus(String status, String outcome) {
         if (directory == null) return;
         ObjectNode o = STATUS_JSON.createObjectNode().put("status", status).put("outcome", outcome)
@@ -242,6 +263,7 @@ public final class TrainingRun implements AutoCloseable {
         if (startedAt == 0) startedAt = System.currentTimeMillis() / 1000.0;
         o.put("started", startedAt).put("epochs", spec.optimization().epochs()).put("resumed", resumed);
         o.set("info", STATUS_JSON.valueToTree(checkpointInfo()));
+        statusWritten = true;
         Path file = directory.resolve(STATUS_FILE), tmp = directory.resolve(STATUS_FILE + ".tmp");
         try {
             Files.createDirectories(directory);
@@ -338,6 +360,24 @@ public final class TrainingRun implements AutoCloseable {
             }
         }
         if (ownLock != null) ownLock.close();
+    }
+
+    /** The metrics log can be appended to (it, or the directory it goes in, is writable), checked before any training. */
+    private static void requireWritable(Path log) {
+        Path abs = log.toAbsolutePath();
+        if (Files.isDirectory(abs)) throw new RnnlabException("the metrics log '" + log + "' is a directory; give a file (--log FILE)");
+        if (Files.exists(abs)) {
+            if (!Files.isWritable(abs)) throw new RnnlabException("cannot append to the metrics log '" + log + "': permission denied");
+            return;
+        }
+        for (Path up = abs.getParent(); up != null; up = up.getParent()) {
+            if (!Files.exists(up)) continue;
+            if (!Files.isDirectory(up)) {
+                throw new RnnlabException("cannot write the metrics log '" + log + "': '" + up + "' is a file, not a directory; give another --log");
+            }
+            if (!Files.isWritable(up)) throw new RnnlabException("cannot write the metrics log '" + log + "': '" + up + "' is not writable");
+            return;
+        }
     }
 
     /** A directory name a person would choose: the corpus's name, the model and its width. */
