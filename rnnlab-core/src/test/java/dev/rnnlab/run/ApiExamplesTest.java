@@ -27,6 +27,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import dev.rnnlab.dashboard.Dashboard;
+import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiExamplesTest {
     @TempDir
     static Path work;
+
+    static final List<String> printed = new ArrayList<>();
 
     static Path book, runs;
 
@@ -177,6 +181,29 @@ class ApiExamplesTest {
     }
 
     @Test
+    @Order(7)
+    void watchARunOnTheDashboard() throws Exception {
+        // example: dashboard
+        RunSpec spec = RunSpec.builder().corpus(book).maxTokens(20_000).cell(CellType.GRU).hidden(32).epochs(4).build();
+        Path dir = runs.resolve("book-gru");
+        try (TrainingRun run = TrainingRun.builder(spec).checkpointDirectory(dir)
+                     .diagnostics(35)                                          // gradients through time
+                     .samples(new TrainingRun.Samples(List.of("the time "), 40, 1))  // a sample every epoch
+                     .build();
+             Dashboard dashboard = Dashboard.builder().liveRun(dir).start()) {  // 127.0.0.1, from port 8600
+            printed.add("watch it at " + dashboard.url());
+            run.run();
+        }
+        try (Dashboard compare = Dashboard.builder().run(runs.resolve("book-lstm")).run(dir).port(0).start()) {
+            URI page = compare.url();                                           // the two runs overlaid
+        }
+        // end
+        assertThat(printed.getLast()).startsWith("watch it at http://127.0.0.1:");
+        assertThat(dir.resolve("samples.jsonl")).isNotEmptyFile();
+        assertThat(dir.resolve("steps.jsonl")).isNotEmptyFile();
+    }
+
+    @Test
     @Order(8)
     void theDocumentShowsExactlyTheseExamples() throws IOException {
         Path doc = Path.of("..", "docs", "API.md");
@@ -191,6 +218,6 @@ class ApiExamplesTest {
             assertThat(markdown).as("docs/API.md shows example '" + m.group(2) + "' as the test runs it").contains(code);
             examples++;
         }
-        assertThat(examples).isEqualTo(9);
+        assertThat(examples).isEqualTo(10);
     }
 }
