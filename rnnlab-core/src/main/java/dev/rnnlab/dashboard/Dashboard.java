@@ -283,6 +283,9 @@ public final class Dashboard implements AutoCloseable {
             if (!Files.exists(directoryOrPeerJson)) {
                 throw new RnnlabException("no such run directory '" + directoryOrPeerJson + "'; give a directory that rnnlab train wrote");
             }
+            if (!Files.isDirectory(directoryOrPeerJson) && !directoryOrPeerJson.getFileName().toString().endsWith(".json")) {
+                throw new RnnlabException("'" + directoryOrPeerJson + "' is a file: give the run's directory (or a peer's .json result)");
+            }
             if (Files.isDirectory(directoryOrPeerJson) && !isRunDirectory(directoryOrPeerJson)) {
                 throw new RnnlabException("'" + directoryOrPeerJson + "' is not a run directory: it holds no metrics.jsonl, run.json"
                         + " or config.json; give a directory that rnnlab train wrote");

@@ -111,6 +111,9 @@ class DashboardServerTest {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertThatThrownBy(() -> Dashboard.builder().run(empty)).isInstanceOf(RnnlabException.class)
                 .hasMessageContaining("is not a run directory");
+        Path log = Files.writeString(dir.resolve("metrics.jsonl"), "{}\n");
+        assertThatThrownBy(() -> Dashboard.builder().run(log)).isInstanceOf(RnnlabException.class)
+                .hasMessageContaining("is a file: give the run's directory");
         assertThatThrownBy(() -> Dashboard.builder().start()).isInstanceOf(RnnlabException.class).hasMessageContaining("at least one run");
         assertThatThrownBy(() -> Dashboard.builder().port(70_000)).isInstanceOf(RnnlabException.class);
     }
