@@ -245,6 +245,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return keepServing(trainOnce(), spec.commandLine().getOut());
+    }
+
+    private int trainOnce() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         validateOptions();
         RunSpec given = specFromOptions();
@@ -284,20 +288,30 @@ final class TrainCommand implements Callable<Integer> {
             if (sampleLength > 0 && !bidirectional && (sampleEvery == null || sampleEvery > 0)) {
                 b.samples(new TrainingRun.Samples(prefixes == null ? List.of() : prefixes, sampleLength, sampleEvery == null ? 0 : sampleEvery));
             }
-            int code;
             try (TrainingRun run = b.build()) {
                 if (dashboardPort != null) dashboard = startDashboard(run.checkpointDirectory().orElseThrow(), out);
-                code = train(out, err, gemm, run, unit);
+                return train(out, err, gemm, run, unit);
             }
-            if (dashboard != null && !dashboardExit) {
+        } catch (RuntimeException | Error e) {
+            if (dashboard != null) dashboard.close();
+            throw e;
+        } finally {
+            if (lock != null) lock.close();
+        }
+    }
+
+    /** After a run with {@code --dashboard}: serves the final state until Ctrl-C, the directory's lock released (it can be resumed). */
+    private int keepServing(int code, PrintWriter out) {
+        if (dashboard == null) return code;
+        try {
+            if (!dashboardExit) {
                 out.println("training ended; the dashboard stays at " + dashboard.url() + " until Ctrl-C (--dashboard-exit: stop at once)");
                 out.flush();
                 awaitInterrupt();
             }
             return code;
         } finally {
-            if (lock != null) lock.close();
-            if (dashboard != null) dashboard.close();
+            dashboard.close();
         }
     }
 
