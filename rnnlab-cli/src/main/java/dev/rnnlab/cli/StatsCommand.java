@@ -4,10 +4,9 @@ import dev.rnnlab.data.CorpusChoice;
 
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.data.Dataset;
-import dev.rnnlab.plot.ZipfChart;
-import dev.rnnlab.stats.NGram;
 import dev.rnnlab.stats.NGramCounts;
-import dev.rnnlab.stats.ZipfFit;
+import dev.rnnlab.stats.OrderStatistics;
+import dev.rnnlab.stats.StatsReport;
 import dev.rnnlab.text.Corpus;
 import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.text.Vocabulary;
@@ -88,35 +87,12 @@ final class StatsCommand implements Callable<Integer> {
                 + "sha256 %s%n", loaded.source(), c.length(), c.tokenizer().id(), c.normalizer().id(), v.size(),
                 c.sha256());
 
-        List<ZipfChart.Curve> curves = new ArrayList<>();
-        List<String> fitLines = new ArrayList<>();
-        List<NGramCounts> counted = countAll(c, v.size());
-        for (NGramCounts counts : counted) {
-            int n = counts.n();
-            out.printf(Locale.ROOT, "%nTop %d %d-grams (%,d in all, %,d distinct)%n", top, n, counts.total(),
-                    counts.distinct());
-            out.printf(Locale.ROOT, "%6s %10s  %s%n", "rank", "count", "n-gram");
-            int rank = 1;
-            for (NGram g : counts.top(top)) {
-                out.printf(Locale.ROOT, "%6d %10d  %s%n", rank++, g.count(), show(g.tokens(), v));
-            }
-            long[] byRank = counts.frequenciesByRank();
-            ZipfFit fit = ZipfFit.fit(byRank, ranks[0], ranks[1]);
-            fitLines.add(fit.isValid()
-                    ? String.format(Locale.ROOT, "%3d %8.3f %8.4f   %d..%d", n, fit.alpha(), fit.rSquared(),
-                            fit.fromRank(), fit.toRank())
-                    : String.format(Locale.ROOT, "%3d %8s %8s   only %d distinct, too few for ranks %d..%d", n,
-                            "-", "-", counts.distinct(), ranks[0], ranks[1]));
-            curves.add(new ZipfChart.Curve(n + "-grams", byRank, fit.alpha(), fit.logIntercept(), fit.fromRank(),
-                    fit.toRank()));
-        }
-        out.printf(Locale.ROOT, "%nZipf fit, log frequency = c - alpha log rank (least squares over ranks %d..%d)%n",
-                ranks[0], ranks[1]);
-        out.printf(Locale.ROOT, "%3s %8s %8s   %s%n", "n", "alpha", "R^2", "ranks");
-        fitLines.forEach(out::println);
+        List<OrderStatistics> orders = new ArrayList<>();
+        for (NGramCounts counts : countAll(c, v.size())) orders.add(OrderStatistics.of(counts, top, v));
+        StatsReport.print(out, orders, top, ranks[0], ranks[1]);
         if (plot != null) {
-            ZipfChart.write(plot, "Zipf's law: " + loaded.corpus().name() + ", " + c.tokenizer().id() + " tokens",
-                    curves);
+            StatsReport.writeChart(plot, "Zipf's law: " + loaded.corpus().name() + ", " + c.tokenizer().id() + " tokens", orders,
+                    ranks[0], ranks[1]);
             out.println();
             out.println("wrote " + plot);
         }
@@ -154,22 +130,5 @@ final class StatsCommand implements Callable<Integer> {
         }
         throw new RnnlabException("cannot read --zipf-ranks '" + text + "': give FROM:TO with 1 <= FROM < TO, "
                 + "e.g. 10:1000");
-    }
-
-    /** An n-gram as D2L prints it: the token itself, or a tuple; whitespace tokens made visible. */
-    static String show(int[] ngram, Vocabulary v) {
-        List<String> parts = new ArrayList<>();
-        for (int t : ngram) parts.add(visible(v.tokenOf(t)));
-        return parts.size() == 1 ? parts.getFirst() : "(" + String.join(", ", parts) + ")";
-    }
-
-    private static String visible(String token) {
-        return switch (token) {
-            case " " -> "' '";
-            case "\n" -> "'\\n'";
-            case "\t" -> "'\\t'";
-            case "\r" -> "'\\r'";
-            default -> token;
-        };
     }
 }

@@ -48,6 +48,17 @@ public final class AdditiveSmoothingModel implements NGramModel {
         return new AdditiveSmoothingModel(vocabulary, CountedNGrams.count(tokens, vocabulary.size(), order), k);
     }
 
+    /** A model from counts made elsewhere (a cluster): the same model as {@link #train} on their tokens. */
+    public static AdditiveSmoothingModel fromCounts(MGramCounts counts, Vocabulary vocabulary, double k) {
+        if (counts.vocabularySize() != vocabulary.size()) {
+            throw new RnnlabException("counts over " + counts.vocabularySize() + " tokens, vocabulary of " + vocabulary.size());
+        }
+        if (!(k > 0) || Double.isInfinite(k)) {
+            throw new RnnlabException("add-k smoothing needs k > 0 (k = 0 gives unseen n-grams probability 0), got " + k);
+        }
+        return new AdditiveSmoothingModel(vocabulary, CountedNGrams.of(counts), k);
+    }
+
     /** The pseudo-count k added to every n-gram count. */
     public double k() {
         return k;

@@ -15,10 +15,10 @@ final class CountedNGrams {
     final long[] power;          // power[j] = V^j
     final NGramTable[] tables;   // [m], m = 1..order; [0] holds the empty history (key 0)
     final long[][] counts;       // [m][index]
-    final int[] tokens;
+    final int[] head;            // the stream's first min(order, length) tokens
 
     private CountedNGrams(int[] tokens, int vocabularySize, int order) {
-        this.tokens = tokens;
+        this.head = java.util.Arrays.copyOf(tokens, Math.min(order, tokens.length));
         this.order = order;
         this.vocabularySize = vocabularySize;
         power = new long[order + 1];
@@ -38,6 +38,38 @@ final class CountedNGrams {
             tables[m] = table;
             counts[m] = c;
         }
+    }
+
+    /** Counts made elsewhere: each order's keys in order of first occurrence, as counting here inserts them. */
+    private CountedNGrams(MGramCounts c) {
+        this.head = c.head().clone();
+        this.order = c.order();
+        this.vocabularySize = c.vocabularySize();
+        power = new long[order + 1];
+        power[0] = 1;
+        for (int j = 1; j <= order; j++) power[j] = power[j - 1] * vocabularySize;
+        tables = new NGramTable[order + 1];
+        counts = new long[order + 1][];
+        tables[0] = new NGramTable();
+        tables[0].add(0L);
+        counts[0] = new long[] {c.tokens()};
+        for (int m = 1; m <= order; m++) {
+            NGramTable table = new NGramTable();
+            long[] keys = c.keys().get(m - 1);
+            for (long k : keys) {
+                if (k < 0 || k >= power[m]) throw new RnnlabException("a " + m + "-gram key " + k + " is outside the vocabulary of " + vocabularySize);
+                if (table.add(k) != table.size() - 1) throw new RnnlabException("the " + m + "-gram key " + k + " is listed twice");
+            }
+            tables[m] = table;
+            counts[m] = c.counts().get(m - 1).clone();
+        }
+    }
+
+    /** Counts made elsewhere (on a cluster, say), checked. */
+    static CountedNGrams of(MGramCounts c) {
+        checkOrder(c.order(), c.vocabularySize());
+        if (c.tokens() == 0) throw new RnnlabException("cannot train an n-gram model on no tokens");
+        return new CountedNGrams(c);
     }
 
     /** Counts the m-grams of {@code tokens} (indices in [0, vocabularySize)) for m = 1..order. */

@@ -1,5 +1,6 @@
 package dev.rnnlab.lm;
 
+import dev.rnnlab.RnnlabException;
 import dev.rnnlab.text.Vocabulary;
 import java.util.Locale;
 
@@ -53,6 +54,14 @@ public final class KneserNeyModel implements NGramModel {
         return new KneserNeyModel(vocabulary, CountedNGrams.count(tokens, vocabulary.size(), order));
     }
 
+    /** A model of {@code counts.order()} from counts made elsewhere (a cluster): the same model as {@link #train} on their tokens. */
+    public static KneserNeyModel fromCounts(MGramCounts counts, Vocabulary vocabulary) {
+        if (counts.vocabularySize() != vocabulary.size()) {
+            throw new RnnlabException("counts over " + counts.vocabularySize() + " tokens, vocabulary of " + vocabulary.size());
+        }
+        return new KneserNeyModel(vocabulary, CountedNGrams.of(counts));
+    }
+
     /** N1+(. g) for every m-gram g: one per distinct (m+1)-gram x g, plus one for g at the stream's start. */
     private long[] continuationCounts(int m) {
         NGramTable grams = counts.tables[m], longer = counts.tables[m + 1];
@@ -62,7 +71,7 @@ public final class KneserNeyModel implements NGramModel {
             long key = longer.key(i);
             a[grams.find(key % oldest)]++;  // drop the oldest token x: a distinct left context of g
         }
-        if (counts.tokens.length >= m) a[grams.find(counts.key(counts.tokens, 0, m))]++;
+        if (counts.head.length >= m) a[grams.find(counts.key(counts.head, 0, m))]++;
         return a;
     }
 

@@ -53,6 +53,19 @@ public enum Tokenizer {
     }
 
     /** The tokens of an in-memory text after {@code normalizer}. */
+    /**
+     * Streams the tokens of {@code chars[offset, offset + length)} to {@code out}, normalized as a file is:
+     * the same tokens, in the same order, as {@code rnnlab} reads from a file of those characters. Text that
+     * ends at a line end can be fed in pieces (line-aligned chunks of a large file, as a cluster reads it):
+     * normalization and tokenization start afresh at every line, so the pieces' tokens, concatenated, are
+     * the whole text's.
+     */
+    public void forEachToken(char[] chars, int offset, int length, Normalizer normalizer, java.util.function.Consumer<String> out) {
+        TextSink sink = normalizer.wrap(wrap(out::accept));
+        sink.append(chars, offset, length);
+        sink.end();
+    }
+
     public List<String> tokenize(String text, Normalizer normalizer) {
         List<String> tokens = new ArrayList<>();
         InMemoryText.feed(text, normalizer.wrap(wrap(tokens::add)));
