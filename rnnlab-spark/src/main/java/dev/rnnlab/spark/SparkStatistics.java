@@ -38,20 +38,34 @@ public final class SparkStatistics {
         this.chunks = spark.parallelize(list, Math.max(1, list.size()));
     }
 
-    /** A count with the first occurrence of what it counts: (chunk, offset in the chunk), in stream order. */
-    record Tally(long count, int chunk, long offset) implements Serializable {
-        Tally merge(Tally o) {
-            boolean earlier = chunk < o.chunk || (chunk == o.chunk && offset <= o.offset);
-            return new Tally(count + o.count, earlier ? chunk : o.chunk, earlier ? offset : o.offset);
-        }
+    /*
+     * Values in the shuffles are long[2]: {count, first occurrence}, the first occurrence packed as
+     * chunk << 40 | offset in the chunk, so that comparing the longs compares stream positions. Keys are the
+     * token (vocabulary), or the n-gram packed base V into a long when V^n fits, else a Gram. Arrays and
+     * longs keep the shuffled records small, which decides how fast a shuffle of millions of n-grams is.
+     */
+    static final int OFFSET_BITS = 40;
 
-        boolean before(Tally o) {
-            return chunk < o.chunk || (chunk == o.chunk && offset < o.offset);
-        }
+    static long first(int chunk, long offset) {
+        if (offset >= 1L << OFFSET_BITS) throw new RnnlabException("a chunk of over 2^40 tokens; use a smaller --chunk-size");
+        return ((long) chunk << OFFSET_BITS) | offset;
     }
 
-    /** An n-gram of token indices as a map key. */
-    record Gram(int[] tokens) implements Serializable {
+    static long[] merge(long[] a, long[] b) {
+        return new long[] {a[0] + b[0], Math.min(a[1], b[1])};
+    }
+
+    /** An n-gram of token indices as a key, when V^n does not fit in a long. */
+    static final class Gram implements Serializable {
+        private static final long serialVersionUID = 1L;
+        int[] tokens;
+
+        Gram() {}  // for serializers
+
+        Gram(int[] tokens) {
+            this.tokens = tokens;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Gram g && Arrays.equals(tokens, g.tokens);
@@ -63,9 +77,26 @@ public final class SparkStatistics {
         }
     }
 
-    /** First occurrence first: the order of a single pass over the stream. */
-    static final Comparator<Tally> IN_STREAM_ORDER = (Comparator<Tally> & Serializable) (a, b) ->
-            a.chunk != b.chunk ? Integer.compare(a.chunk, b.chunk) : Long.compare(a.offset, b.offset);
+    /** The tokens of a key made by {@link #grams}. */
+    static int[] tokensOf(Object key, int n, int v) {
+        if (key instanceof Gram g) return g.tokens;
+        long k = (Long) key;
+        int[] t = new int[n];
+        for (int i = n - 1; i >= 0; i--) {
+            t[i] = (int) (k % v);
+            k /= v;
+        }
+        return t;
+    }
+
+    static boolean packs(int v, int n) {
+        long pow = 1;
+        for (int i = 0; i < n; i++) {
+            if (pow > Long.MAX_VALUE / v) return false;
+            pow *= v;
+        }
+        return true;
+    }
 
     /** The corpus's tokens with their counts, in order of first occurrence, and how many tokens in all. */
     public record TokenCounts(LinkedHashMap<String, Long> inFirstOccurrenceOrder, long tokens) {}
@@ -73,28 +104,26 @@ public final class SparkStatistics {
     /** Every token's count (distributed), collected in order of first occurrence. */
     public TokenCounts tokenCounts() {
         SparkCorpus c = corpus;
-        JavaPairRDD<String, Tally> tallies = chunks.flatMapToPair(chunk -> {
-            LinkedHashMap<String, long[]> local = new LinkedHashMap<>();  // {count, first offset}
+        JavaPairRDD<String, long[]> tallies = chunks.flatMapToPair(chunk -> {
+            LinkedHashMap<String, long[]> local = new LinkedHashMap<>();  // {count, first}
             long[] at = {0};
             c.read(chunk, 0, t -> {
                 long[] e = local.get(t);
-                if (e == null) local.put(t, new long[] {1, at[0]});
+                if (e == null) local.put(t, new long[] {1, first(chunk.index(), at[0])});
                 else e[0]++;
                 at[0]++;
             }, t -> { });
-            List<Tuple2<String, Tally>> out = new ArrayList<>(local.size());
-            for (Map.Entry<String, long[]> e : local.entrySet()) {
-                out.add(new Tuple2<>(e.getKey(), new Tally(e.getValue()[0], chunk.index(), e.getValue()[1])));
-            }
+            List<Tuple2<String, long[]>> out = new ArrayList<>(local.size());
+            for (Map.Entry<String, long[]> e : local.entrySet()) out.add(new Tuple2<>(e.getKey(), e.getValue()));
             return out.iterator();
-        }).reduceByKey(Tally::merge);
-        List<Tuple2<String, Tally>> all = new ArrayList<>(tallies.collect());
-        all.sort((a, b) -> IN_STREAM_ORDER.compare(a._2(), b._2()));
+        }).reduceByKey(SparkStatistics::merge);
+        List<Tuple2<String, long[]>> all = new ArrayList<>(tallies.collect());
+        all.sort(Comparator.comparingLong(t -> t._2()[1]));
         LinkedHashMap<String, Long> ordered = new LinkedHashMap<>();
         long total = 0;
-        for (Tuple2<String, Tally> t : all) {
-            ordered.put(t._1(), t._2().count());
-            total += t._2().count();
+        for (Tuple2<String, long[]> t : all) {
+            ordered.put(t._1(), t._2()[0]);
+            total += t._2()[0];
         }
         if (total == 0) {
             throw new RnnlabException("no tokens in " + corpus.name() + " after " + corpus.normalizer().id() + " normalization");
@@ -107,10 +136,12 @@ public final class SparkStatistics {
         return Vocabulary.fromCounts(tokenCounts().inFirstOccurrenceOrder(), minFreq, reserved);
     }
 
-    /** Each distinct n-gram of order {@code n} over {@code vocabulary}'s indices, with its count and first occurrence. */
-    JavaPairRDD<Gram, Tally> grams(Vocabulary vocabulary, int n) {
+    /** Each distinct n-gram of order {@code n} over {@code vocabulary}'s indices, with {count, first occurrence}. */
+    JavaPairRDD<Object, long[]> grams(Vocabulary vocabulary, int n) {
         if (n < 1) throw new RnnlabException("n-gram order must be >= 1, got " + n);
         SparkCorpus c = corpus;
+        int v = vocabulary.size();
+        boolean packed = packs(v, n);
         Broadcast<HashMap<String, Integer>> index = spark.broadcast(indexOf(vocabulary));
         return chunks.flatMapToPair(chunk -> {
             HashMap<String, Integer> ix = index.value();
@@ -126,46 +157,54 @@ public final class SparkStatistics {
                 append.accept(t);
                 ownedEnd[0] = size[0];
             }, append);
-            int ownedCount = ownedEnd[0];
-            int[] stream = Arrays.copyOf(buffer[0], size[0]);
-            HashMap<Gram, long[]> local = new LinkedHashMap<>();
-            for (int p = 0; p < ownedCount && p + n <= stream.length; p++) {
-                Gram g = new Gram(Arrays.copyOfRange(stream, p, p + n));
-                long[] e = local.get(g);
-                if (e == null) local.put(g, new long[] {1, p});
+            int[] stream = buffer[0];
+            int windows = Math.max(0, Math.min(ownedEnd[0], size[0] - n + 1));
+            HashMap<Object, long[]> local = new HashMap<>();
+            for (int p = 0; p < windows; p++) {
+                Object key;
+                if (packed) {
+                    long k = 0;
+                    for (int i = 0; i < n; i++) k = k * v + stream[p + i];
+                    key = k;
+                } else {
+                    key = new Gram(Arrays.copyOfRange(stream, p, p + n));
+                }
+                long[] e = local.get(key);
+                if (e == null) local.put(key, new long[] {1, first(chunk.index(), p)});
                 else e[0]++;
             }
-            List<Tuple2<Gram, Tally>> out = new ArrayList<>(local.size());
-            for (Map.Entry<Gram, long[]> e : local.entrySet()) {
-                out.add(new Tuple2<>(e.getKey(), new Tally(e.getValue()[0], chunk.index(), e.getValue()[1])));
-            }
+            List<Tuple2<Object, long[]>> out = new ArrayList<>(local.size());
+            for (Map.Entry<Object, long[]> e : local.entrySet()) out.add(new Tuple2<>(e.getKey(), e.getValue()));
             return out.iterator();
-        }).reduceByKey(Tally::merge);
+        }).reduceByKey(SparkStatistics::merge);
     }
 
     /** What {@code rnnlab stats} reports for each order: totals, the top {@code topK} (ties by first occurrence), frequencies by rank. */
     public List<OrderStatistics> statistics(Vocabulary vocabulary, List<Integer> orders, int topK) {
         List<OrderStatistics> out = new ArrayList<>();
+        int v = vocabulary.size();
         for (int n : orders) {
-            JavaPairRDD<Gram, Tally> grams = grams(vocabulary, n).cache();
+            JavaPairRDD<Object, long[]> grams = grams(vocabulary, n).cache();
             try {
-                long total = grams.map(t -> t._2().count()).fold(0L, Long::sum);
-                // the most frequent first, ties by first occurrence (a serializable comparator for takeOrdered)
-                List<Tuple2<Gram, Tally>> top = topK == 0 ? List.of() : grams.takeOrdered(topK, new ByCountThenFirst());
-                List<OrderStatistics.Top> rows = new ArrayList<>();
-                for (Tuple2<Gram, Tally> t : top) {
-                    List<String> tokens = new ArrayList<>();
-                    for (int i : t._1().tokens()) tokens.add(vocabulary.tokenOf(i));
-                    rows.add(new OrderStatistics.Top(tokens, t._2().count()));
-                }
-                Map<Long, Long> histogram = grams.map(t -> t._2().count()).countByValue();
+                // the histogram of counts gives the total, the distinct count and every frequency by rank
+                Map<Long, Long> histogram = grams.map(t -> t._2()[0]).countByValue();
                 List<Long> counts = new ArrayList<>(histogram.keySet());
                 counts.sort(Comparator.reverseOrder());
-                long distinct = 0;
-                for (long k : counts) distinct += histogram.get(k);
+                long distinct = 0, total = 0;
+                for (long k : counts) {
+                    distinct += histogram.get(k);
+                    total += k * histogram.get(k);
+                }
                 long[] byRank = new long[Math.toIntExact(distinct)];
                 int r = 0;
                 for (long k : counts) for (long i = 0; i < histogram.get(k); i++) byRank[r++] = k;
+                List<Tuple2<Object, long[]>> top = topK == 0 ? List.of() : grams.takeOrdered(topK, new ByCountThenFirst());
+                List<OrderStatistics.Top> rows = new ArrayList<>();
+                for (Tuple2<Object, long[]> t : top) {
+                    List<String> tokens = new ArrayList<>();
+                    for (int i : tokensOf(t._1(), n, v)) tokens.add(vocabulary.tokenOf(i));
+                    rows.add(new OrderStatistics.Top(tokens, t._2()[0]));
+                }
                 out.add(new OrderStatistics(n, total, distinct, rows, byRank));
             } finally {
                 grams.unpersist();
@@ -175,13 +214,13 @@ public final class SparkStatistics {
     }
 
     /** Descending count, then ascending first occurrence. */
-    static final class ByCountThenFirst implements Comparator<Tuple2<Gram, Tally>>, Serializable {
+    static final class ByCountThenFirst implements Comparator<Tuple2<Object, long[]>>, Serializable {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public int compare(Tuple2<Gram, Tally> a, Tuple2<Gram, Tally> b) {
-            int byCount = Long.compare(b._2().count(), a._2().count());
-            return byCount != 0 ? byCount : IN_STREAM_ORDER.compare(a._2(), b._2());
+        public int compare(Tuple2<Object, long[]> a, Tuple2<Object, long[]> b) {
+            int byCount = Long.compare(b._2()[0], a._2()[0]);
+            return byCount != 0 ? byCount : Long.compare(a._2()[1], b._2()[1]);
         }
     }
 
@@ -192,15 +231,17 @@ public final class SparkStatistics {
     public MGramCounts modelCounts(Vocabulary vocabulary, int order, long tokens) {
         int v = vocabulary.size();
         List<long[]> keys = new ArrayList<>(), counts = new ArrayList<>();
+        if (!packs(v, order)) {
+            throw new RnnlabException(String.format(java.util.Locale.ROOT, "a %d-gram model over %,d tokens has more possible n-grams"
+                    + " than 63-bit keys hold; use a lower order or a smaller vocabulary (--min-freq)", order, v));
+        }
         for (int m = 1; m <= order; m++) {
-            List<Tuple2<Gram, Tally>> all = new ArrayList<>(grams(vocabulary, m).collect());
-            all.sort((a, b) -> IN_STREAM_ORDER.compare(a._2(), b._2()));
+            List<Tuple2<Object, long[]>> all = new ArrayList<>(grams(vocabulary, m).collect());
+            all.sort(Comparator.comparingLong(t -> t._2()[1]));
             long[] k = new long[all.size()], c = new long[all.size()];
             for (int i = 0; i < all.size(); i++) {
-                long key = 0;
-                for (int t : all.get(i)._1().tokens()) key = Math.addExact(Math.multiplyExact(key, v), t);
-                k[i] = key;
-                c[i] = all.get(i)._2().count();
+                k[i] = (Long) all.get(i)._1();
+                c[i] = all.get(i)._2()[0];
             }
             keys.add(k);
             counts.add(c);

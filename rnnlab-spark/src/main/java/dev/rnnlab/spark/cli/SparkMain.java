@@ -95,9 +95,6 @@ public final class SparkMain implements Runnable {
         @Option(names = "--normalize", paramLabel = "d2l|raw", defaultValue = "d2l", description = "Normalization (default: ${DEFAULT-VALUE}).")
         String normalize;
 
-        @Option(names = "--min-freq", paramLabel = "N", defaultValue = "0", description = "Tokens seen fewer times become <unk> (default: ${DEFAULT-VALUE}).")
-        int minFreq;
-
         @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "32m", description = "Bytes of a file per task, e.g. 64m (default: ${DEFAULT-VALUE}).")
         String chunkSize;
 
@@ -173,6 +170,9 @@ public final class SparkMain implements Runnable {
         @Option(names = "--plot", paramLabel = "OUT.png|OUT.svg", description = "Write the log-log frequency-vs-rank figure.")
         Path plot;
 
+        @Option(names = "--min-freq", paramLabel = "N", defaultValue = "0", description = "Tokens seen fewer times become <unk> (default: ${DEFAULT-VALUE}).")
+        int minFreq;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -187,7 +187,7 @@ public final class SparkMain implements Runnable {
                 SparkCorpus corpus = common.corpus(spark, tokenizer);
                 SparkStatistics stats = new SparkStatistics(spark, corpus);
                 SparkStatistics.TokenCounts counts = stats.tokenCounts();
-                Vocabulary v = Vocabulary.fromCounts(counts.inFirstOccurrenceOrder(), common.minFreq, List.of());
+                Vocabulary v = Vocabulary.fromCounts(counts.inFirstOccurrenceOrder(), minFreq, List.of());
                 out.printf(Locale.ROOT, "corpus %s: %,d %s tokens after %s normalization, vocabulary %,d (with <unk>), sha256 %s%n",
                         String.join(" ", common.inputs), counts.tokens(), tokenizer.id(), corpus.normalizer().id(), v.size(),
                         corpus.sha256(spark.hadoopConfiguration()));
@@ -236,6 +236,10 @@ public final class SparkMain implements Runnable {
         @Option(names = "--k", paramLabel = "K", defaultValue = "1", description = "The pseudo-count of add-k (default: ${DEFAULT-VALUE}).")
         double k;
 
+        @Option(names = "--min-freq", paramLabel = "N", defaultValue = "1", description = "Tokens seen fewer times become <unk>"
+                + " (default: ${DEFAULT-VALUE}, as rnnlab ngram train).")
+        int minFreq;
+
         @Option(names = {"-o", "--output"}, paramLabel = "MODEL.arpa", required = true, description = "The ARPA file (and its .json sidecar).")
         Path output;
 
@@ -251,7 +255,7 @@ public final class SparkMain implements Runnable {
                 SparkCorpus corpus = common.corpus(spark, tokenizer);
                 SparkStatistics stats = new SparkStatistics(spark, corpus);
                 SparkStatistics.TokenCounts counts = stats.tokenCounts();
-                Vocabulary v = Vocabulary.fromCounts(counts.inFirstOccurrenceOrder(), common.minFreq, List.of());
+                Vocabulary v = Vocabulary.fromCounts(counts.inFirstOccurrenceOrder(), minFreq, List.of());
                 MGramCounts mgrams = stats.modelCounts(v, order, counts.tokens());
                 NGramModel model = smoothing.equals("kn") ? KneserNeyModel.fromCounts(mgrams, v) : AdditiveSmoothingModel.fromCounts(mgrams, v, k);
                 Map<String, Object> notes = new LinkedHashMap<>();
@@ -260,7 +264,7 @@ public final class SparkMain implements Runnable {
                 notes.put("sha256", corpus.sha256(spark.hadoopConfiguration()));
                 notes.put("split", "1,0,0");
                 notes.put("trainingTokens", counts.tokens());
-                notes.put("minFreq", common.minFreq);
+                notes.put("minFreq", minFreq);
                 notes.put("rnnlab", RnnlabVersion.get());
                 new ArpaFile(model.toBackoff(), tokenizer, corpus.normalizer(), notes).write(output);
                 out.printf(Locale.ROOT, "%s from %,d %s tokens of %s, vocabulary %,d: %s%n", model.describe(), counts.tokens(), tokenizer.id(),
