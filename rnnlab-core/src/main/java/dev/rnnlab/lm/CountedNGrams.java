@@ -58,7 +58,14 @@ final class CountedNGrams {
             long[] keys = c.keys().get(m - 1);
             for (long k : keys) {
                 if (k < 0 || k >= power[m]) throw new RnnlabException("a " + m + "-gram key " + k + " is outside the vocabulary of " + vocabularySize);
-                if (table.add(k) != table.size() - 1) throw new RnnlabException("the " + m + "-gram key " + k + " is listed twice");
+                int before = table.size();
+                table.add(k);
+                if (table.size() == before) throw new RnnlabException("the " + m + "-gram key " + k + " is listed twice");
+                // counts of one stream: every m-gram's first and last m-1 tokens occur as (m-1)-grams
+                if (m > 1 && (tables[m - 1].find(k / vocabularySize) < 0 || tables[m - 1].find(k % power[m - 1]) < 0)) {
+                    throw new RnnlabException("the " + m + "-gram key " + k + " has no " + (m - 1) + "-gram inside it among the counts;"
+                            + " they are not the counts of one token stream");
+                }
             }
             tables[m] = table;
             counts[m] = c.counts().get(m - 1).clone();
