@@ -16,11 +16,6 @@ final class EventLog {
         notifyAll();
     }
 
-    /** The number of events so far. */
-    synchronized long size() {
-        return events.size();
-    }
-
     /** The events from number {@code from} on, waiting up to {@code waitMillis} for one when there are none yet. */
     synchronized List<Event> from(long from, long waitMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + waitMillis;

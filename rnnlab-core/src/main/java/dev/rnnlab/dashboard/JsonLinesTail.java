@@ -43,10 +43,6 @@ final class JsonLinesTail {
         this.file = file;
     }
 
-    Path file() {
-        return file;
-    }
-
     /** The lines appended since the last poll. */
     Poll poll() throws IOException {
         BasicFileAttributes attrs;

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * One run on the dashboard: the files of its directory followed, each new line turned into an event for
@@ -141,10 +140,5 @@ final class RunWatch {
         } catch (java.nio.charset.MalformedInputException e) {
             return null;
         }
-    }
-
-    /** The files this run is followed through (for messages). */
-    List<Path> files() {
-        return List.of(metrics.file(), steps.file(), diagnostics.file(), samples.file());
     }
 }

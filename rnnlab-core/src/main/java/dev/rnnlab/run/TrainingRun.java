@@ -240,12 +240,6 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
-    /**
-     * {@code DIR/run.json}: what is trained (the checkpoint's info: version, model, corpus provenance, spec),
-     * by which process, and how it stands: running, finished, diverged or failed, with why. Written after the
-     * first batch and when the run ends (atomically), so a reader such as the dashboard knows a run in progress
-     * from a finished one, and one whose process is gone (killed) from both.
-     */
     /** As {@link #writeStatus}, where the failure being reported matters more than a status that could not be written. */
     private void writeStatusAfterFailure(String status, String outcome) {
         if (!statusWritten) return;  // nothing was trained: the directory stays as it was
@@ -256,6 +250,12 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code DIR/run.json}: what is trained (the checkpoint's info: version, model, corpus provenance, spec),
+     * by which process, and how it stands: running, finished, diverged or failed, with why. Written after the
+     * first batch and when the run ends (atomically), so a reader such as the dashboard knows a run in progress
+     * from a finished one, and one whose process is gone (killed) from both.
+     */
     private void writeStatus(String status, String outcome) {
         if (directory == null) return;
         ObjectNode o = STATUS_JSON.createObjectNode().put("status", status).put("outcome", outcome)
