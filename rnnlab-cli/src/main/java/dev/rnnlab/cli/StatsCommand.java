@@ -74,7 +74,7 @@ final class StatsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Tokenizer tokenizer = corpusOptions.tokens(file, tokens, spec);
-        int[] ranks = parseRanks(zipfRanks);
+        int[] ranks = StatsReport.parseRanks(zipfRanks);
         for (int n : orders) {
             if (n < 1 || n > 9) throw new RnnlabException("--n orders must be between 1 and 9, got " + n);
         }
@@ -117,18 +117,4 @@ final class StatsCommand implements Callable<Integer> {
         return counted;
     }
 
-    static int[] parseRanks(String text) {
-        String[] parts = text.split(":");
-        try {
-            if (parts.length == 2) {
-                int from = Integer.parseInt(parts[0].strip());
-                int to = Integer.parseInt(parts[1].strip());
-                if (from >= 1 && to > from) return new int[] {from, to};
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new RnnlabException("cannot read --zipf-ranks '" + text + "': give FROM:TO with 1 <= FROM < TO, "
-                + "e.g. 10:1000");
-    }
 }

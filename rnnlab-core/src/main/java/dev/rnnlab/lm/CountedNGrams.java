@@ -17,8 +17,9 @@ final class CountedNGrams {
     final long[][] counts;       // [m][index]
     final int[] head;            // the stream's first min(order, length) tokens
 
-    private CountedNGrams(int[] tokens, int vocabularySize, int order) {
-        this.head = java.util.Arrays.copyOf(tokens, Math.min(order, tokens.length));
+    /** The empty tables of {@code order} over {@code vocabularySize} tokens; order 0 holds the empty history. */
+    private CountedNGrams(int[] head, int vocabularySize, int order, long tokens) {
+        this.head = head;
         this.order = order;
         this.vocabularySize = vocabularySize;
         power = new long[order + 1];
@@ -28,55 +29,54 @@ final class CountedNGrams {
         counts = new long[order + 1][];
         tables[0] = new NGramTable();
         tables[0].add(0L);
-        counts[0] = new long[] {tokens.length};
+        counts[0] = new long[] {tokens};
+    }
+
+    /** Counts the m-grams of {@code tokens} here, each order's table filled in order of first occurrence. */
+    private static CountedNGrams counted(int[] tokens, int vocabularySize, int order) {
+        CountedNGrams c = new CountedNGrams(java.util.Arrays.copyOf(tokens, Math.min(order, tokens.length)), vocabularySize, order,
+                tokens.length);
         for (int m = 1; m <= order; m++) {
             NGramTable table = new NGramTable();
             NGramCounts raw = NGramCounts.count(tokens, vocabularySize, m);
-            long[] c = new long[raw.distinct()];
+            long[] n = new long[raw.distinct()];
             int width = m;
-            raw.forEach((position, count) -> c[table.add(key(tokens, (int) position, width))] = count);
-            tables[m] = table;
-            counts[m] = c;
+            raw.forEach((position, count) -> n[table.add(c.key(tokens, (int) position, width))] = count);
+            c.tables[m] = table;
+            c.counts[m] = n;
         }
+        return c;
     }
 
     /** Counts made elsewhere: each order's keys in order of first occurrence, as counting here inserts them. */
-    private CountedNGrams(MGramCounts c) {
-        this.head = c.head().clone();
-        this.order = c.order();
-        this.vocabularySize = c.vocabularySize();
-        power = new long[order + 1];
-        power[0] = 1;
-        for (int j = 1; j <= order; j++) power[j] = power[j - 1] * vocabularySize;
-        tables = new NGramTable[order + 1];
-        counts = new long[order + 1][];
-        tables[0] = new NGramTable();
-        tables[0].add(0L);
-        counts[0] = new long[] {c.tokens()};
-        for (int m = 1; m <= order; m++) {
+    private static CountedNGrams given(MGramCounts given) {
+        CountedNGrams c = new CountedNGrams(given.head(), given.vocabularySize(), given.order(), given.tokens());
+        for (int m = 1; m <= c.order; m++) {
             NGramTable table = new NGramTable();
-            long[] keys = c.keys().get(m - 1);
-            for (long k : keys) {
-                if (k < 0 || k >= power[m]) throw new RnnlabException("a " + m + "-gram key " + k + " is outside the vocabulary of " + vocabularySize);
+            for (long k : given.keys().get(m - 1)) {
+                if (k < 0 || k >= c.power[m]) {
+                    throw new RnnlabException("a " + m + "-gram key " + k + " is outside the vocabulary of " + c.vocabularySize);
+                }
                 int before = table.size();
                 table.add(k);
                 if (table.size() == before) throw new RnnlabException("the " + m + "-gram key " + k + " is listed twice");
                 // counts of one stream: every m-gram's first and last m-1 tokens occur as (m-1)-grams
-                if (m > 1 && (tables[m - 1].find(k / vocabularySize) < 0 || tables[m - 1].find(k % power[m - 1]) < 0)) {
+                if (m > 1 && (c.tables[m - 1].find(k / c.vocabularySize) < 0 || c.tables[m - 1].find(k % c.power[m - 1]) < 0)) {
                     throw new RnnlabException("the " + m + "-gram key " + k + " has no " + (m - 1) + "-gram inside it among the counts;"
                             + " they are not the counts of one token stream");
                 }
             }
-            tables[m] = table;
-            counts[m] = c.counts().get(m - 1).clone();
+            c.tables[m] = table;
+            c.counts[m] = given.counts().get(m - 1).clone();
         }
+        return c;
     }
 
     /** Counts made elsewhere (on a cluster, say), checked. */
     static CountedNGrams of(MGramCounts c) {
         checkOrder(c.order(), c.vocabularySize());
         if (c.tokens() == 0) throw new RnnlabException("cannot train an n-gram model on no tokens");
-        return new CountedNGrams(c);
+        return given(c);
     }
 
     /** Counts the m-grams of {@code tokens} (indices in [0, vocabularySize)) for m = 1..order. */
@@ -89,7 +89,7 @@ final class CountedNGrams {
                         + vocabularySize);
             }
         }
-        return new CountedNGrams(tokens, vocabularySize, order);
+        return counted(tokens, vocabularySize, order);
     }
 
     static void checkOrder(int order, int vocabularySize) {

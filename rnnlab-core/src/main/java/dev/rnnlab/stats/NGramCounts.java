@@ -35,7 +35,7 @@ public final class NGramCounts {
     }
 
     /** Whether V^n distinct keys fit in a non-negative long. */
-    static boolean fitsInLong(int vocabularySize, int n) {
+    public static boolean fitsInLong(int vocabularySize, int n) {
         long pow = 1;
         for (int i = 0; i < n; i++) {
             if (pow > Long.MAX_VALUE / vocabularySize) return false;

@@ -44,6 +44,22 @@ public final class StatsReport {
         ZipfChart.write(file, title, curves);
     }
 
+    /** The rank range of a Zipf fit, "FROM:TO" with 1 &lt;= FROM &lt; TO (the {@code --zipf-ranks} option). */
+    public static int[] parseRanks(String text) {
+        String[] parts = text.split(":");
+        try {
+            if (parts.length == 2) {
+                int from = Integer.parseInt(parts[0].strip());
+                int to = Integer.parseInt(parts[1].strip());
+                if (from >= 1 && to > from) return new int[] {from, to};
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new dev.rnnlab.RnnlabException("cannot read --zipf-ranks '" + text + "': give FROM:TO with 1 <= FROM < TO, "
+                + "e.g. 10:1000");
+    }
+
     /** An n-gram as D2L prints it: the token itself, or a tuple; whitespace tokens made visible. */
     public static String show(List<String> ngram) {
         List<String> parts = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.rnnlab.spark;
 
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.lm.MGramCounts;
+import dev.rnnlab.stats.NGramCounts;
 import dev.rnnlab.stats.OrderStatistics;
 import dev.rnnlab.text.Vocabulary;
 import java.io.IOException;
@@ -89,15 +90,6 @@ public final class SparkStatistics {
         return t;
     }
 
-    static boolean packs(int v, int n) {
-        long pow = 1;
-        for (int i = 0; i < n; i++) {
-            if (pow > Long.MAX_VALUE / v) return false;
-            pow *= v;
-        }
-        return true;
-    }
-
     /** The corpus's tokens with their counts, in order of first occurrence, and how many tokens in all. */
     public record TokenCounts(LinkedHashMap<String, Long> inFirstOccurrenceOrder, long tokens) {}
 
@@ -141,7 +133,7 @@ public final class SparkStatistics {
         if (n < 1) throw new RnnlabException("n-gram order must be >= 1, got " + n);
         SparkCorpus c = corpus;
         int v = vocabulary.size();
-        boolean packed = packs(v, n);
+        boolean packed = NGramCounts.fitsInLong(v, n);
         Broadcast<HashMap<String, Integer>> index = spark.broadcast(indexOf(vocabulary));
         return chunks.flatMapToPair(chunk -> {
             HashMap<String, Integer> ix = index.value();
@@ -231,7 +223,7 @@ public final class SparkStatistics {
     public MGramCounts modelCounts(Vocabulary vocabulary, int order, long tokens) {
         int v = vocabulary.size();
         List<long[]> keys = new ArrayList<>(), counts = new ArrayList<>();
-        if (!packs(v, order)) {
+        if (!NGramCounts.fitsInLong(v, order)) {
             throw new RnnlabException(String.format(java.util.Locale.ROOT, "a %d-gram model over %,d tokens has more possible n-grams"
                     + " than 63-bit keys hold; use a lower order or a smaller vocabulary (--min-freq)", order, v));
         }

@@ -2,6 +2,7 @@ package dev.rnnlab.spark.cli;
 
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.RnnlabVersion;
+import dev.rnnlab.bptt.FullBptt;
 import dev.rnnlab.lm.AdditiveSmoothingModel;
 import dev.rnnlab.lm.ArpaFile;
 import dev.rnnlab.lm.KneserNeyModel;
@@ -117,9 +118,17 @@ public final class SparkMain implements Runnable {
             return new JavaSparkContext(conf);
         }
 
-        SparkCorpus corpus(JavaSparkContext spark, Tokenizer tokenizer) {
-            return SparkCorpus.of(inputs, Normalizer.parse(normalize), tokenizer, bytes(chunkSize), spark.hadoopConfiguration());
+        /** The corpus on {@code spark}, its tokens counted and its vocabulary built: where both commands start. */
+        Counted count(JavaSparkContext spark, Tokenizer tokenizer, int minFreq) {
+            SparkCorpus corpus = SparkCorpus.of(inputs, Normalizer.parse(normalize), tokenizer, bytes(chunkSize), spark.hadoopConfiguration());
+            SparkStatistics stats = new SparkStatistics(spark, corpus);
+            SparkStatistics.TokenCounts counts = stats.tokenCounts();
+            return new Counted(corpus, stats, counts, Vocabulary.fromCounts(counts.inFirstOccurrenceOrder(), minFreq, List.of()));
         }
+    }
+
+    /** A corpus with its token counts and vocabulary, ready for either command. */
+    record Counted(SparkCorpus corpus, SparkStatistics stats, SparkStatistics.TokenCounts counts, Vocabulary vocabulary) {
     }
 
     /** A standalone master that cannot be reached is one line now, not a minute of Spark's retries. */
@@ -138,13 +147,11 @@ public final class SparkMain implements Runnable {
     }
 
     static long bytes(String size) {
-        String s = size.strip().toLowerCase(Locale.ROOT);
-        long unit = s.endsWith("k") ? 1L << 10 : s.endsWith("m") ? 1L << 20 : s.endsWith("g") ? 1L << 30 : 1;
         try {
-            long n = Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
+            long n = FullBptt.parseBytes(size);  // "512k", "64m", "1g" or bytes, as --max-memory reads them
             if (n >= 1) return n;
-        } catch (NumberFormatException ignored) {
-            // reported below
+        } catch (RnnlabException notASize) {
+            // reported below, under this option's name
         }
         throw new RnnlabException("--chunk-size '" + size + "' is not a size: use e.g. 64m, 512k or 1g");
     }
@@ -180,14 +187,15 @@ public final class SparkMain implements Runnable {
         public Integer call() {
             for (int n : orders) if (n < 1 || n > 9) throw new RnnlabException("--n orders must be between 1 and 9, got " + n);
             if (top < 0) throw new RnnlabException("--top must be 0 or more, got " + top);
-            int[] ranks = ranks(zipfRanks);
+            int[] ranks = StatsReport.parseRanks(zipfRanks);
             Tokenizer tokenizer = Tokenizer.parse(tokens);
             PrintWriter out = spec.commandLine().getOut();
             try (JavaSparkContext spark = common.start("rnnlab stats")) {
-                SparkCorpus corpus = common.corpus(spark, tokenizer);
-                SparkStatistics stats = new SparkStatistics(spark, corpus);
-                SparkStatistics.TokenCounts counts = stats.tokenCounts();
-                Vocabulary v = Vocabulary.fromCounts(counts.inFirstOccurrenceOrder(), minFreq, List.of());
+                Counted c = common.count(spark, tokenizer, minFreq);
+                SparkCorpus corpus = c.corpus();
+                SparkStatistics stats = c.stats();
+                SparkStatistics.TokenCounts counts = c.counts();
+                Vocabulary v = c.vocabulary();
                 out.printf(Locale.ROOT, "corpus %s: %,d %s tokens after %s normalization, vocabulary %,d (with <unk>), sha256 %s%n",
                         String.join(" ", common.inputs), counts.tokens(), tokenizer.id(), corpus.normalizer().id(), v.size(),
                         corpus.sha256(spark.hadoopConfiguration()));
@@ -201,18 +209,6 @@ public final class SparkMain implements Runnable {
                 out.flush();
             }
             return 0;
-        }
-
-        static int[] ranks(String text) {
-            String[] p = text.split(":");
-            try {
-                if (p.length == 2 && Integer.parseInt(p[0].strip()) >= 1 && Integer.parseInt(p[1].strip()) > Integer.parseInt(p[0].strip())) {
-                    return new int[] {Integer.parseInt(p[0].strip()), Integer.parseInt(p[1].strip())};
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new RnnlabException("cannot read --zipf-ranks '" + text + "': give FROM:TO with 1 <= FROM < TO, e.g. 10:1000");
         }
     }
 
@@ -252,10 +248,11 @@ public final class SparkMain implements Runnable {
             Tokenizer tokenizer = Tokenizer.parse(tokens);
             PrintWriter out = spec.commandLine().getOut();
             try (JavaSparkContext spark = common.start("rnnlab ngram")) {
-                SparkCorpus corpus = common.corpus(spark, tokenizer);
-                SparkStatistics stats = new SparkStatistics(spark, corpus);
-                SparkStatistics.TokenCounts counts = stats.tokenCounts();
-                Vocabulary v = Vocabulary.fromCounts(counts.inFirstOccurrenceOrder(), minFreq, List.of());
+                Counted c = common.count(spark, tokenizer, minFreq);
+                SparkCorpus corpus = c.corpus();
+                SparkStatistics stats = c.stats();
+                SparkStatistics.TokenCounts counts = c.counts();
+                Vocabulary v = c.vocabulary();
                 MGramCounts mgrams = stats.modelCounts(v, order, counts.tokens());
                 NGramModel model = smoothing.equals("kn") ? KneserNeyModel.fromCounts(mgrams, v) : AdditiveSmoothingModel.fromCounts(mgrams, v, k);
                 Map<String, Object> notes = new LinkedHashMap<>();
