@@ -27,6 +27,15 @@ public final class Epoch implements Iterator<Batch>, Iterable<Batch> {
         return batches;
     }
 
+    /**
+     * Batch {@code index} of this epoch, in [0, batches), without iterating: a worker that continues an
+     * epoch partway (a round of data-parallel training) starts where the last round ended.
+     */
+    public Batch batch(int index) {
+        if (index < 0 || index >= batches) throw new IndexOutOfBoundsException("batch " + index + " of an epoch of " + batches);
+        return batchAt.apply(index);
+    }
+
     @Override
     public boolean hasNext() {
         return next < batches;

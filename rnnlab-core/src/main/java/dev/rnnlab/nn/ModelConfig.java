@@ -7,7 +7,7 @@ import dev.rnnlab.RnnlabException;
  * {@code dropout} applies between stacked layers during training only.
  */
 public record ModelConfig(CellType cell, int vocab, int embed, int hidden, int layers, boolean bidirectional,
-                          float dropout) {
+                          float dropout) implements java.io.Serializable {
     /** Checks that every size is in range and that {@code dropout} is in [0, 1). */
     public ModelConfig {
         if (cell == null) throw new RnnlabException("model config needs a cell type");

@@ -30,6 +30,7 @@ public final class Trainer {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private DivergencePolicy divergence = DivergencePolicy.DEFAULT;
     private Rng rng;
+    private ParallelRounds rounds;  // null: this thread computes every update
 
     // progress, all of it saved in checkpoints
     private int epochsDone;
@@ -61,6 +62,15 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Let {@code workers} make each epoch's updates in rounds (data-parallel training) instead of this
+     * thread, batch by batch; the sampler then only sets the validation's batch shape.
+     */
+    public Trainer parallelRounds(ParallelRounds workers) {
+        this.rounds = java.util.Objects.requireNonNull(workers);
+        return this;
+    }
+
     /** The divergence policy in force. */
     public DivergencePolicy divergencePolicy() {
         return divergence;
@@ -77,7 +87,7 @@ public final class Trainer {
         for (TrainingListener l : listeners) l.trainingStarted(this);
         outOfTime = overBudget(trainedSeconds());
         while (epochsDone < config.epochs() && !stoppedEarly && !outOfTime) {
-            EpochMetrics m = runEpoch(epochsDone);
+            EpochMetrics m = rounds != null ? runRounds(epochsDone) : runEpoch(epochsDone);
             epochsDone++;
             history.add(m);
             for (TrainingListener l : listeners) l.epochEnded(m, this);
@@ -129,7 +139,51 @@ public final class Trainer {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        String weights = nonFiniteWeight(params);
+        return endEpoch(epochIndex, tokens, seconds, lossSum, normSum, normMax, clipped, batches, lr);
+    }
+
+    /**
+     * An epoch of {@link ParallelRounds}: each round's workers start from the weights the last one left,
+     * and the trainer checks, counts and reports each round as it would a batch.
+     */
+    private EpochMetrics runRounds(int epochIndex) {
+        int count = rounds.startEpoch(epochIndex, rng);
+        for (TrainingListener l : listeners) l.epochStarted(epochIndex + 1, count);
+        double secondsBefore = trainedSeconds();
+        long start = System.nanoTime(), tokens = 0;
+        double lossSum = 0, normSum = 0, normMax = 0, lr = 0;
+        int batches = 0, clipped = 0;
+        for (int r = 0; r < count; r++) {
+            ParallelRounds.Round round = rounds.run(r, model, optimizer);
+            String problem = divergence.problemWith(round.meanLoss(), model.config().vocab());
+            if (problem != null) throw diverged(problem + " in round " + (r + 1), epochIndex, batches + round.batches() - 1);
+            if (!Double.isFinite(round.gradNormMax())) {
+                throw diverged("the gradient norm became " + round.gradNormMax() + " in round " + (r + 1), epochIndex, batches);
+            }
+            lossSum += round.lossSum();
+            tokens += round.tokens();
+            normSum += round.gradNormSum();
+            normMax = Math.max(normMax, round.gradNormMax());
+            clipped += round.clipped();
+            batches += round.batches();
+            lr = round.learningRate();
+            double epochSeconds = (System.nanoTime() - start) / 1e9;
+            BatchMetrics done = new BatchMetrics(epochIndex + 1, r + 1, count, optimizer.steps(), round.meanLoss(),
+                    round.gradNormSum() / Math.max(round.batches(), 1), round.clipped() > 0, lr, epochSeconds);
+            for (TrainingListener l : listeners) l.batchEnded(done);
+            if (overBudget(secondsBefore + epochSeconds)) {
+                outOfTime = true;
+                break;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return endEpoch(epochIndex, tokens, seconds, lossSum, normSum, normMax, clipped, batches, lr);
+    }
+
+    /** The end of an epoch, however its updates were made: the weights checked, validation, early stopping, its metrics. */
+    private EpochMetrics endEpoch(int epochIndex, long tokens, double seconds, double lossSum, double normSum, double normMax,
+                                  int clipped, int batches, double lr) {
+        String weights = nonFiniteWeight(model.parameters());
         if (weights != null) throw diverged("the weights became " + weights + " after the last update", epochIndex, batches - 1);
         double valLoss = Double.NaN;
         if (validation != null) {
