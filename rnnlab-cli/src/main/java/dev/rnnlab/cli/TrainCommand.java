@@ -26,6 +26,7 @@ import dev.rnnlab.text.Corpus;
 import dev.rnnlab.text.Tokenizer;
 import dev.rnnlab.train.EpochMetrics;
 import dev.rnnlab.train.Trainer;
+import dev.rnnlab.train.TrainingConfig;
 import dev.rnnlab.train.TrainingListener;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -565,16 +566,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** "90s", "10m", "1.5h" or plain seconds. */
     static double parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        double unit = t.endsWith("h") ? 3600 : t.endsWith("m") ? 60 : 1;
-        String number = t.endsWith("h") || t.endsWith("m") || t.endsWith("s") ? t.substring(0, t.length() - 1) : t;
-        try {
-            double seconds = Double.parseDouble(number) * unit;
-            if (seconds > 0 && Double.isFinite(seconds)) return seconds;
-        } catch (NumberFormatException ignored) {
-            // falls through to the error below
-        }
-        throw new RnnlabException("--time-budget '" + text + "' is not a positive duration: use e.g. 90s, 10m or 1.5h");
+        return TrainingConfig.parseDuration(text, "--time-budget");
     }
 
     static String describe(LanguageModel m, RunSpec s) {

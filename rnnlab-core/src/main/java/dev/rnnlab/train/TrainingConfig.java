@@ -30,4 +30,18 @@ public record TrainingConfig(int epochs, double learningRate, LearningRateSchedu
     public static TrainingConfig d2l(int epochs, long seed) {
         return new TrainingConfig(epochs, 1.0, LearningRateSchedule.constant(), 1.0, 0, seed);
     }
+
+    /** Reads a positive duration such as {@code 90s}, {@code 10m}, {@code 1.5h} or plain seconds; {@code option} names it in the error. */
+    public static double parseDuration(String text, String option) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        double unit = t.endsWith("h") ? 3600 : t.endsWith("m") ? 60 : 1;
+        String number = t.endsWith("h") || t.endsWith("m") || t.endsWith("s") ? t.substring(0, t.length() - 1) : t;
+        try {
+            double seconds = Double.parseDouble(number) * unit;
+            if (seconds > 0 && Double.isFinite(seconds)) return seconds;
+        } catch (NumberFormatException ignored) {
+            // falls through to the error below
+        }
+        throw new RnnlabException(option + " '" + text + "' is not a positive duration: use e.g. 90s, 10m or 1.5h");
+    }
 }

@@ -60,6 +60,22 @@ public final class SparkTraining implements AutoCloseable {
         public static int defaultValidateEvery(int syncEvery) {
             return Math.max(1, 64 / syncEvery);
         }
+
+        /** The settings a run on Spark saved in its directory ({@link #SETTINGS_FILE}). */
+        public static Settings read(Path dir) {
+            Path f = dir.resolve(SETTINGS_FILE);
+            if (!Files.isDirectory(dir)) throw new RnnlabException("there is no run in '" + dir + "' to resume: the directory does not exist");
+            if (!Files.isRegularFile(f)) {
+                throw new RnnlabException("'" + dir + "' has no " + SETTINGS_FILE + ": it was not trained by rnnlab-spark; resume it with rnnlab train --resume");
+            }
+            try {
+                JsonNode j = JSON.readTree(f.toFile());
+                return new Settings(j.path("partitions").asInt(), j.path("sync_every").asInt(), j.path("validate_every").asInt(),
+                        j.path("worker_shards").asInt(1));
+            } catch (IOException e) {
+                throw new RnnlabException("cannot read '" + f + "': " + e.getMessage());
+            }
+        }
     }
 
     private SparkTraining(Builder b) {
@@ -70,7 +86,7 @@ public final class SparkTraining implements AutoCloseable {
             RunSpec spec = b.spec;
             if (b.resume) {
                 if (b.directory == null) throw new RnnlabException("resuming needs the run's directory (--resume DIR)");
-                Settings saved = readSettings(b.directory);
+                Settings saved = Settings.read(b.directory);
                 if (saved.partitions() != s.partitions() || saved.syncEvery() != s.syncEvery()) {
                     throw new RnnlabException("the run in " + b.directory + " was trained over " + saved.partitions() + " partitions with --sync-every "
                             + saved.syncEvery() + "; resume it with the same (asked: " + s.partitions() + " and " + s.syncEvery() + ")");
@@ -78,7 +94,8 @@ public final class SparkTraining implements AutoCloseable {
                 resumed = Checkpoint.read(b.directory, Gemm.create(Gemm.Backend.AUTO, 1, false));
                 if (!resumed.resumable()) throw new RnnlabException("checkpoint '" + b.directory + "' holds a model but no training state; it cannot be resumed");
                 RunSpec before = RunSpec.of(resumed.info());
-                spec = b.spec == null ? before : before.toBuilder().epochs(b.spec.optimization().epochs()).build();
+                int epochs = b.epochs != null ? b.epochs : b.spec != null ? b.spec.optimization().epochs() : before.optimization().epochs();
+                spec = before.toBuilder().epochs(epochs).build();
             }
             Objects.requireNonNull(spec, "a run spec");
             TrainingRun.Builder r = TrainingRun.builder(spec).resumeFrom(resumed).overwrite(b.overwrite).timeBudgetSeconds(b.timeBudgetSeconds);
@@ -139,20 +156,6 @@ public final class SparkTraining implements AutoCloseable {
         }
     }
 
-    static Settings readSettings(Path dir) {
-        Path f = dir.resolve(SETTINGS_FILE);
-        if (!Files.isRegularFile(f)) {
-            throw new RnnlabException("'" + dir + "' has no " + SETTINGS_FILE + ": it was not trained by rnnlab-spark; resume it with rnnlab train --resume");
-        }
-        try {
-            JsonNode j = JSON.readTree(f.toFile());
-            return new Settings(j.path("partitions").asInt(), j.path("sync_every").asInt(), j.path("validate_every").asInt(),
-                    j.path("worker_shards").asInt(1));
-        } catch (IOException e) {
-            throw new RnnlabException("cannot read '" + f + "': " + e.getMessage());
-        }
-    }
-
     private static void writeSettings(Path dir, Settings s) {
         ObjectNode o = JSON.createObjectNode().put("partitions", s.partitions()).put("sync_every", s.syncEvery())
                 .put("validate_every", s.validateEvery()).put("worker_shards", s.workerShards());
@@ -170,7 +173,7 @@ public final class SparkTraining implements AutoCloseable {
     public static final class Builder {
         private final JavaSparkContext sc;
         private final RunSpec spec;
-        private Integer partitions, validateEvery;
+        private Integer partitions, validateEvery, epochs;
         private int syncEvery = 16, workerShards = 1;
         private Path directory, dataDir;
         private boolean resume, overwrite;
@@ -200,8 +203,11 @@ public final class SparkTraining implements AutoCloseable {
         /** The corpus cache directory (default: {@code $RNNLAB_DATA}, else {@code ~/.cache/rnnlab}). */
         public Builder dataDir(Path dir) { dataDir = dir; return this; }
 
-        /** Continue the checkpoint in the run's directory with its own spec (and the given spec's epochs, when one is given). */
+        /** Continue the checkpoint in the run's directory with its own spec (its epochs: {@link #epochs}, else the given spec's, else its own). */
         public Builder resume(boolean continueRun) { resume = continueRun; return this; }
+
+        /** With {@link #resume}: train to this many epochs instead of the checkpoint's (or the given spec's) count. */
+        public Builder epochs(int n) { epochs = n; return this; }
 
         /** Start over in a directory that holds a checkpoint. */
         public Builder overwrite(boolean replace) { overwrite = replace; return this; }

@@ -39,8 +39,8 @@ import picocli.CommandLine.Parameters;
  * {@code local[*]} mode.
  */
 @Command(name = "rnnlab-spark", mixinStandardHelpOptions = true, versionProvider = SparkMain.Version.class,
-        subcommands = {SparkMain.Stats.class, SparkMain.Ngram.class},
-        description = {"rnnlab's statistics and n-gram models on Apache Spark, equal to rnnlab's on one machine.",
+        subcommands = {SparkMain.Stats.class, SparkMain.Ngram.class, SparkTrainCommand.class},
+        description = {"rnnlab's statistics, n-gram models and data-parallel training on Apache Spark, equal to rnnlab's on one machine.",
             "INPUT is a file, a directory (its files in name order) or a glob, local or any Hadoop file system URI (file:, hdfs:)."})
 public final class SparkMain implements Runnable {
     static final int EXIT_USER_ERROR = 2;
@@ -104,18 +104,7 @@ public final class SparkMain implements Runnable {
         String master;
 
         JavaSparkContext start(String app) {
-            SparkConf conf = new SparkConf().setAppName(app);
-            if (master != null) conf.setMaster(master);
-            else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
-            String m = conf.get("spark.master");
-            if (m.startsWith("spark://")) requireReachable(m);
-            if (m.startsWith("local")) {
-                // embedded: nothing to show on a web UI, and nothing to bind beyond loopback
-                conf.set("spark.ui.enabled", conf.get("spark.ui.enabled", "false"));
-                conf.set("spark.driver.host", conf.get("spark.driver.host", "127.0.0.1"));
-                conf.set("spark.driver.bindAddress", conf.get("spark.driver.bindAddress", "127.0.0.1"));
-            }
-            return new JavaSparkContext(conf);
+            return SparkMain.start(app, master);
         }
 
         /** The corpus on {@code spark}, its tokens counted and its vocabulary built: where both commands start. */
@@ -129,6 +118,24 @@ public final class SparkMain implements Runnable {
 
     /** A corpus with its token counts and vocabulary, ready for either command. */
     record Counted(SparkCorpus corpus, SparkStatistics stats, SparkStatistics.TokenCounts counts, Vocabulary vocabulary) {
+    }
+
+    /**
+     * A context on {@code master}: the given one, else spark-submit's, else embedded {@code local[*]}, which
+     * binds to loopback only and shows no web UI.
+     */
+    static JavaSparkContext start(String app, String master) {
+        SparkConf conf = new SparkConf().setAppName(app);
+        if (master != null) conf.setMaster(master);
+        else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
+        String m = conf.get("spark.master");
+        if (m.startsWith("spark://")) requireReachable(m);
+        if (m.startsWith("local")) {
+            conf.set("spark.ui.enabled", conf.get("spark.ui.enabled", "false"));
+            conf.set("spark.driver.host", conf.get("spark.driver.host", "127.0.0.1"));
+            conf.set("spark.driver.bindAddress", conf.get("spark.driver.bindAddress", "127.0.0.1"));
+        }
+        return new JavaSparkContext(conf);
     }
 
     /** A standalone master that cannot be reached is one line now, not a minute of Spark's retries. */
