@@ -58,7 +58,7 @@ public final class SparkTraining implements AutoCloseable {
 
         /** Validation about every 64 mini-batches per partition: every max(1, 64 / K) rounds. */
         public static int defaultValidateEvery(int syncEvery) {
-            return Math.max(1, 64 / syncEvery);
+            return Math.max(1, 64 / Math.max(1, syncEvery));
         }
 
         /** The settings a run on Spark saved in its directory ({@link #SETTINGS_FILE}). */

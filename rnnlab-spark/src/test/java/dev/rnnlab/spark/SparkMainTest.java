@@ -68,4 +68,47 @@ class SparkMainTest {
         assertThat(binary.err().lines().filter(l -> l.startsWith("rnnlab-spark: ")).toList()).singleElement().asString()
                 .contains("binary file (NUL byte at byte 2)");
     }
+
+    @Test
+    void trainWritesACheckpointThatRnnlabReadsAndResumesIt() throws Exception {
+        Path run = dir.resolve("run");
+        Run first = run("train", RealCorpora.timemachine().toString(), "--master", "local[2]", "--model", "gru", "--hidden", "32",
+                "--max-tokens", "20000", "--epochs", "2", "--optimizer", "adam", "--lr", "0.01", "--batch", "16", "--steps", "20",
+                "--sync-every", "4", "--checkpoint", run.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("gru on timemachine.txt: 18,000 training tokens over 2 partitions of 8 streams x 20 steps,"
+                + " 4 mini-batches per round").contains("epoch 2/2: train loss ").contains("continue with rnnlab-spark train --resume " + run);
+        dev.rnnlab.io.Checkpoint.Loaded saved = dev.rnnlab.io.Checkpoint.read(run, dev.rnnlab.tensor.Gemm.create(dev.rnnlab.tensor.Gemm.Backend.JAVA, 1, false));
+        assertThat(saved.model().config().hidden()).isEqualTo(32);
+        assertThat(saved.progress().epochsDone()).isEqualTo(2);
+
+        Run again = run("train", "--resume", run.toString(), "--epochs", "3", "--master", "local[2]");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("epoch 3/3: train loss ").doesNotContain("epoch 2/");
+        assertThat(SparkTrainingTest.lines(run.resolve("metrics.jsonl"))).extracting(j -> j.get("epoch").asInt()).containsExactly(1, 2, 3);
+        Run other = run("train", "--resume", run.toString(), "--epochs", "4", "--sync-every", "8", "--master", "local[2]");
+        assertThat(other.code()).isEqualTo(2);
+        assertThat(other.err()).contains("rnnlab-spark: the run in " + run + " was trained over 2 partitions with --sync-every 4; resume it with the same");
+    }
+
+    @Test
+    void trainRefusesBadSettingsInOneLineWithExitCode2() {
+        Run nothing = run("train", "--resume", dir.resolve("none").toString());
+        assertThat(nothing.code()).isEqualTo(2);
+        assertThat(nothing.err().strip()).isEqualTo("rnnlab-spark: there is no run in '" + dir.resolve("none") + "' to resume: the directory does not exist");
+        Run odd = run("train", RealCorpora.timemachine().toString(), "--master", "local[2]", "--partitions", "3", "--batch", "16",
+                "--checkpoint", dir.resolve("odd").toString());
+        assertThat(odd.code()).isEqualTo(2);
+        assertThat(odd.err().lines().filter(l -> l.startsWith("rnnlab-spark: ")).toList()).singleElement().asString()
+                .isEqualTo("rnnlab-spark: a batch of 16 streams does not split evenly over 3 partitions; give --batch a multiple of 3 or another --partitions");
+        Run missing = run("train", dir.resolve("missing.txt").toString(), "--master", "local[1]", "--checkpoint", dir.resolve("m").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err().lines().filter(l -> l.startsWith("rnnlab-spark: ")).toList()).singleElement().asString().contains("missing.txt");
+        Run budget = run("train", "--time-budget", "soon");
+        assertThat(budget.code()).isEqualTo(2);
+        assertThat(budget.err().strip()).isEqualTo("rnnlab-spark: --time-budget 'soon' is not a positive duration: use e.g. 90s, 10m or 1.5h");
+        Run sync = run("train", "--sync-every", "0", "--master", "local[1]", "--checkpoint", dir.resolve("s").toString());
+        assertThat(sync.code()).as(sync.err()).isEqualTo(2);
+        assertThat(sync.err()).contains("rnnlab-spark: --sync-every must be >= 1 batch, got 0");
+    }
 }

@@ -138,6 +138,7 @@ final class SparkTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (syncEvery < 1) throw new RnnlabException("--sync-every must be >= 1 batch, got " + syncEvery);
         double budget = timeBudget == null ? 0 : TrainingConfig.parseDuration(timeBudget, "--time-budget");
         if (resume != null && corpus != null) throw new RnnlabException("--resume trains on the run's own corpus; drop CORPUS");
         RunSpec runSpec = resume != null ? null : build();
