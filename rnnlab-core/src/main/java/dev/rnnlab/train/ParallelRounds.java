@@ -27,10 +27,11 @@ public interface ParallelRounds {
     /**
      * What a round measured over all its workers' batches: their count, the tokens they held, the sum of
      * loss times tokens, the sum and the largest of their gradient norms (before clipping), how many were
-     * clipped, and the learning rate of the last one.
+     * clipped, the learning rate of the last one, and the seconds it spent validating (which, as for a run
+     * on one machine, count neither as training time nor against the budget).
      */
     record Round(int batches, long tokens, double lossSum, double gradNormSum, double gradNormMax, int clipped,
-                 double learningRate) {
+                 double learningRate, double validationSeconds) {
         /** The mean loss per token over the round. */
         public double meanLoss() {
             return lossSum / Math.max(tokens, 1);

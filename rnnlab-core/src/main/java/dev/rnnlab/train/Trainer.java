@@ -151,7 +151,7 @@ public final class Trainer {
         for (TrainingListener l : listeners) l.epochStarted(epochIndex + 1, count);
         double secondsBefore = trainedSeconds();
         long start = System.nanoTime(), tokens = 0;
-        double lossSum = 0, normSum = 0, normMax = 0, lr = 0;
+        double lossSum = 0, normSum = 0, normMax = 0, lr = 0, validating = 0;
         int batches = 0, clipped = 0;
         for (int r = 0; r < count; r++) {
             ParallelRounds.Round round = rounds.run(r, model, optimizer);
@@ -167,7 +167,8 @@ public final class Trainer {
             clipped += round.clipped();
             batches += round.batches();
             lr = round.learningRate();
-            double epochSeconds = (System.nanoTime() - start) / 1e9;
+            validating += round.validationSeconds();
+            double epochSeconds = (System.nanoTime() - start) / 1e9 - validating;
             BatchMetrics done = new BatchMetrics(epochIndex + 1, r + 1, count, optimizer.steps(), round.meanLoss(),
                     round.gradNormSum() / Math.max(round.batches(), 1), round.clipped() > 0, lr, epochSeconds);
             for (TrainingListener l : listeners) l.batchEnded(done);
@@ -176,7 +177,7 @@ public final class Trainer {
                 break;
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - start) / 1e9 - validating;
         return endEpoch(epochIndex, tokens, seconds, lossSum, normSum, normMax, clipped, batches, lr);
     }
 

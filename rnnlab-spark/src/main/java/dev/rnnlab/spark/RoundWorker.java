@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
  * One partition's share of a training round, on an executor: the model and optimizer set to the round's
@@ -63,8 +64,8 @@ final class RoundWorker {
 
     /** What one partition returns: its weights, optimizer state (by sorted name), final hidden state and what it measured. */
     record RoundOutput(int partition, float[] weights, float[][] optimizerState, float[][] state, int batches, long tokens,
-                       double lossSum, double gradNormSum, double gradNormMax, int clipped, double learningRate, double computeSeconds)
-            implements Serializable {}
+                       double lossSum, double gradNormSum, double gradNormMax, int clipped, double learningRate, double computeSeconds,
+                       double fetchSeconds) implements Serializable {}
 
     /** The running sum of partitions' outputs, as treeAggregate combines them on executors and the driver. */
     static final class RoundSum implements Serializable {
@@ -73,7 +74,7 @@ final class RoundWorker {
         final Map<Integer, float[][]> states = new TreeMap<>();
         int partitions, batches, clipped;
         long tokens;
-        double lossSum, gradNormSum, gradNormMax, learningRate, computeSecondsMax;
+        double lossSum, gradNormSum, gradNormMax, learningRate, computeSecondsMax, fetchSecondsMax;
 
         RoundSum add(RoundOutput o) {
             RoundSum one = new RoundSum();
@@ -89,6 +90,7 @@ final class RoundWorker {
             one.gradNormMax = o.gradNormMax();
             one.learningRate = o.learningRate();
             one.computeSecondsMax = o.computeSeconds();
+            one.fetchSecondsMax = o.fetchSeconds();
             return merge(one);
         }
 
@@ -107,6 +109,7 @@ final class RoundWorker {
             gradNormMax = Math.max(gradNormMax, o.gradNormMax);
             learningRate = o.learningRate;  // every partition's last batch has the same place in the epoch
             computeSecondsMax = Math.max(computeSecondsMax, o.computeSecondsMax);
+            fetchSecondsMax = Math.max(fetchSecondsMax, o.fetchSecondsMax);
             return this;
         }
 
@@ -120,8 +123,11 @@ final class RoundWorker {
 
     private static final Map<String, Kept> KEPT = new ConcurrentHashMap<>();
 
-    /** Runs partition {@code p}'s batches of the round on its tokens. */
-    static RoundOutput run(Job job, int p, int[] tokens, RoundInput in) {
+    /** Runs partition {@code p}'s batches of the round on its tokens, timing the broadcasts' fetch apart from the work. */
+    static RoundOutput run(Job job, int p, Broadcast<int[]> share, Broadcast<RoundInput> input) {
+        long fetch = System.nanoTime();
+        int[] tokens = share.value();
+        RoundInput in = input.value();
         long start = System.nanoTime();
         Kept k = kept(job, p);
         LanguageModel model = k.model();
@@ -175,7 +181,13 @@ final class RoundWorker {
         int j = 0;
         for (float[] a : sorted.values()) optState[j++] = a.clone();
         return new RoundOutput(p, params.values().clone(), optState, stateOf(state), in.batches(), tokensSeen, lossSum, normSum,
-                normMax, clipped, lr, (System.nanoTime() - start) / 1e9);
+                normMax, clipped, lr, (System.nanoTime() - start) / 1e9, (start - fetch) / 1e9);
+    }
+
+    /** Readies partition {@code p} on this executor before training: its tokens fetched, its model and optimizer built. */
+    static int warmUp(Job job, int p, int[] tokens) {
+        kept(job, p);
+        return tokens.length;
     }
 
     private static Kept kept(Job job, int p) {

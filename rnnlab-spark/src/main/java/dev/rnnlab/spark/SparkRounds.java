@@ -53,7 +53,7 @@ final class SparkRounds implements ParallelRounds, TrainingListener, AutoCloseab
     private int epochIndex, epochBatches, rounds;
     private long epochSeed;
     private float[][][] states;
-    private double elapsedBefore, roundSecondsSum;
+    private double elapsedBefore, validatedSeconds;  // validation: not training time
     private long epochStart;
 
     SparkRounds(JavaSparkContext sc, LanguageModel model, dev.rnnlab.run.RunSpec spec, TokenSequence train, TokenSequence validation,
@@ -91,6 +91,25 @@ final class SparkRounds implements ParallelRounds, TrainingListener, AutoCloseab
         this.roundsLog = directory == null ? null : directory.resolve(ROUNDS_LOG);
     }
 
+    /**
+     * Starts the executors' side before the first round, so that its one-time costs (an executor's start, the
+     * jar and the token shares fetched, the native libraries loaded) are not counted as training time;
+     * returns its seconds.
+     */
+    double warmUp() {
+        long start = System.nanoTime();
+        RoundWorker.Job j = job;
+        List<Broadcast<int[]>> tokens = shares;
+        sc.parallelize(partitionIndices(), j.partitions()).map(p -> RoundWorker.warmUp(j, p, tokens.get(p).value())).collect();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private List<Integer> partitionIndices() {
+        List<Integer> parts = new ArrayList<>();
+        for (int p = 0; p < job.partitions(); p++) parts.add(p);
+        return parts;
+    }
+
     @Override
     public int startEpoch(int epochIndex, Rng rng) {
         this.epochIndex = epochIndex;
@@ -102,7 +121,7 @@ final class SparkRounds implements ParallelRounds, TrainingListener, AutoCloseab
         }
         rounds = (epochBatches + syncEvery - 1) / syncEvery;
         states = null;
-        roundSecondsSum = 0;
+        validatedSeconds = 0;
         epochStart = System.nanoTime();
         return rounds;
     }
@@ -119,10 +138,8 @@ final class SparkRounds implements ParallelRounds, TrainingListener, AutoCloseab
         try {
             RoundWorker.Job j = job;
             List<Broadcast<int[]>> tokens = shares;
-            List<Integer> parts = new ArrayList<>();
-            for (int p = 0; p < j.partitions(); p++) parts.add(p);
-            JavaRDD<RoundWorker.RoundOutput> outputs = sc.parallelize(parts, j.partitions())
-                    .map(p -> RoundWorker.run(j, p, tokens.get(p).value(), input.value()));
+            JavaRDD<RoundWorker.RoundOutput> outputs = sc.parallelize(partitionIndices(), j.partitions())
+                    .map(p -> RoundWorker.run(j, p, tokens.get(p), input));
             sum = outputs.treeAggregate(new RoundWorker.RoundSum(), RoundWorker.RoundSum::add, RoundWorker.RoundSum::merge);
         } finally {
             input.destroy();
@@ -146,20 +163,23 @@ final class SparkRounds implements ParallelRounds, TrainingListener, AutoCloseab
         for (Map.Entry<Integer, float[][]> e : sum.states.entrySet()) states[e.getKey()] = e.getValue();
 
         double seconds = (System.nanoTime() - start) / 1e9;
-        roundSecondsSum += seconds;
-        double validationLoss = Double.NaN;
+        double validationLoss = Double.NaN, validationSeconds = 0;
         boolean last = round + 1 == rounds;  // the trainer validates at the epoch's end
         if (validation != null && validateEvery > 0 && (round + 1) % validateEvery == 0 && !last) {
+            long v = System.nanoTime();
             validationLoss = Evaluator.evaluate(model, validation, validationBatch, validationSteps).meanLoss();
+            validationSeconds = (System.nanoTime() - v) / 1e9;
         }
+        validatedSeconds += validationSeconds;
         pending = JSON.createObjectNode().put("epoch", epochIndex + 1).put("round", round + 1).put("rounds", rounds)
                 .put("step", optimizer.steps()).put("batches", count).put("partitions", job.partitions())
                 .put("train_loss", sum.lossSum / Math.max(sum.tokens, 1)).put("tokens", sum.tokens)
                 .put("seconds", seconds).put("compute_seconds", sum.computeSecondsMax)
-                .put("sync_seconds", Math.max(0, seconds - sum.computeSecondsMax))
-                .put("elapsed_seconds", elapsedBefore + (System.nanoTime() - epochStart) / 1e9);
+                .put("sync_seconds", Math.max(0, seconds - sum.computeSecondsMax)).put("fetch_seconds", sum.fetchSecondsMax)
+                .put("elapsed_seconds", elapsedBefore + (System.nanoTime() - epochStart) / 1e9 - validatedSeconds);
         if (!Double.isNaN(validationLoss)) flushPending(validationLoss);
-        return new Round(sum.batches, sum.tokens, sum.lossSum, sum.gradNormSum, sum.gradNormMax, sum.clipped, sum.learningRate);
+        return new Round(sum.batches, sum.tokens, sum.lossSum, sum.gradNormSum, sum.gradNormMax, sum.clipped, sum.learningRate,
+                validationSeconds);
     }
 
     @Override

@@ -45,6 +45,7 @@ public final class SparkTraining implements AutoCloseable {
     private final SparkRounds rounds;
     private final CheckpointLock lock;
     private final Settings settings;
+    private double setupSeconds;
 
     /** How a run uses the cluster: partitions P, mini-batches per round K, validation every R rounds (0: per epoch), threads per task. */
     public record Settings(int partitions, int syncEvery, int validateEvery, int workerShards) {
@@ -125,9 +126,18 @@ public final class SparkTraining implements AutoCloseable {
         return new Builder(sc, spec);
     }
 
-    /** Trains to the end (epochs, early stopping or the time budget) and returns every epoch's metrics. */
+    /**
+     * Trains to the end (epochs, early stopping or the time budget) and returns every epoch's metrics. The
+     * executors are readied first ({@link #setupSeconds()}), outside the training time.
+     */
     public List<EpochMetrics> run() {
+        setupSeconds = rounds.warmUp();
         return run.run();
+    }
+
+    /** The seconds the executors took to get ready before the first round (their start, the shares fetched). */
+    public double setupSeconds() {
+        return setupSeconds;
     }
 
     /** The run on the driver: its model, corpus, spec as resolved, directory. */

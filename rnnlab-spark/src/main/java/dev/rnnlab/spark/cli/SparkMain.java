@@ -130,6 +130,11 @@ public final class SparkMain implements Runnable {
         else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
         String m = conf.get("spark.master");
         if (m.startsWith("spark://")) requireReachable(m);
+        if (!m.startsWith("local") && !conf.contains("spark.jars")) {
+            // run from the launcher, not spark-submit: the executors need this jar too
+            String self = SparkMain.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+            if (self.endsWith(".jar")) conf.set("spark.jars", self);
+        }
         if (m.startsWith("local")) {
             conf.set("spark.ui.enabled", conf.get("spark.ui.enabled", "false"));
             conf.set("spark.driver.host", conf.get("spark.driver.host", "127.0.0.1"));

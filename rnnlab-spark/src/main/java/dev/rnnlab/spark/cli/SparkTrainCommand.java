@@ -169,6 +169,13 @@ final class SparkTrainCommand implements Callable<Integer> {
                         run.trainTokens().length(), s.partitions(), run.spec().data().batch() / s.partitions(), run.spec().data().steps(),
                         s.syncEvery(), (t.batchesPerEpoch() + s.syncEvery() - 1) / s.syncEvery(), sc.master());
                 out.flush();
+                t.trainingRun().trainer().addListener(new TrainingListener() {
+                    @Override
+                    public void trainingStarted(Trainer trainer) {
+                        out.printf(Locale.ROOT, "executors ready in %.1f s%n", t.setupSeconds());
+                        out.flush();
+                    }
+                });
                 List<EpochMetrics> history = t.run();
                 EpochMetrics last = history.get(history.size() - 1);
                 out.printf(Locale.ROOT, "checkpoint: %s (epoch %d; continue with rnnlab-spark train --resume %s --epochs N)%n", dir,
