@@ -17,6 +17,7 @@ import dev.rnnlab.nn.Initialization;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.ModelConfig;
 import dev.rnnlab.nn.ModelKind;
+import dev.rnnlab.nn.Regularization;
 import dev.rnnlab.plot.TrainingCurveChart;
 import dev.rnnlab.run.OptimizationSpec;
 import dev.rnnlab.run.RunSpec;
@@ -88,8 +89,32 @@ final class TrainCommand implements Callable<Integer> {
             + " is for evaluation-only tasks: it cannot generate, and its perplexity is not a language model's.")
     boolean bidirectional;
 
-    @Option(names = "--dropout", defaultValue = "0", description = "Dropout between stacked layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dropout", defaultValue = "0", description = "Dropout between stacked layers, a new mask at every step (default: ${DEFAULT-VALUE}).")
     float dropout;
+
+    @Option(names = "--embedding-dropout", paramLabel = "P", defaultValue = "0",
+            description = "AWD-LSTM: drop whole rows of the embedding (every occurrence of a token) per batch; needs --embed (default: ${DEFAULT-VALUE}).")
+    float embeddingDropout;
+
+    @Option(names = "--input-dropout", paramLabel = "P", defaultValue = "0",
+            description = "AWD-LSTM: locked dropout on the embedded input, one mask per stream for all steps; needs --embed (default: ${DEFAULT-VALUE}).")
+    float inputDropout;
+
+    @Option(names = "--hidden-dropout", paramLabel = "P", defaultValue = "0",
+            description = "AWD-LSTM: locked dropout between stacked layers (default: ${DEFAULT-VALUE}).")
+    float hiddenDropout;
+
+    @Option(names = "--output-dropout", paramLabel = "P", defaultValue = "0",
+            description = "AWD-LSTM: locked dropout on the top layer's output (default: ${DEFAULT-VALUE}).")
+    float outputDropout;
+
+    @Option(names = "--ar", paramLabel = "ALPHA", defaultValue = "0",
+            description = "AWD-LSTM's activation regularisation: ALPHA x mean of the squared (dropped) top outputs (default: ${DEFAULT-VALUE}).")
+    float ar;
+
+    @Option(names = "--tar", paramLabel = "BETA", defaultValue = "0",
+            description = "AWD-LSTM's temporal activation regularisation: BETA x mean of (h_t - h_(t-1))^2 on the top layer (default: ${DEFAULT-VALUE}).")
+    float tar;
 
     @Option(names = "--batch", defaultValue = "32", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -242,7 +267,13 @@ final class TrainCommand implements Callable<Integer> {
             Map.entry("--optimizer", s -> s.optimization().optimizer()),
             Map.entry("--weight-decay", s -> s.optimization().weightDecay()), Map.entry("--split", s -> s.data().split()),
             Map.entry("--seed", s -> s.optimization().seed()), Map.entry("--init", s -> s.model().init().id()),
-            Map.entry("--bptt", s -> s.bptt().strategy()));
+            Map.entry("--bptt", s -> s.bptt().strategy()),
+            Map.entry("--embedding-dropout", s -> s.model().regularization().embeddingDropout()),
+            Map.entry("--input-dropout", s -> s.model().regularization().inputDropout()),
+            Map.entry("--hidden-dropout", s -> s.model().regularization().hiddenDropout()),
+            Map.entry("--output-dropout", s -> s.model().regularization().outputDropout()),
+            Map.entry("--ar", s -> s.model().regularization().activation()),
+            Map.entry("--tar", s -> s.model().regularization().temporalActivation()));
 
     @Override
     public Integer call() {
@@ -469,6 +500,7 @@ final class TrainCommand implements Callable<Integer> {
                     .sampling(samplingKind).batch(batch).steps(steps)
                     .hidden(hidden).layers(layers)
                     .embed(embed).bidirectional(bidirectional).dropout(dropout).init(initKind)
+                    .regularization(new Regularization(embeddingDropout, inputDropout, hiddenDropout, outputDropout, ar, tar))
                     .optimizer(optimizer).weightDecay(weightDecay).lr(lr).schedule(schedule).warmup(warmup).clip(clip)
                     .epochs(epochs == null ? RunSpec.CORPUS_DEFAULT : epochs).patience(patience).seed(seed)
                     .bptt(bptt).maxMemory(maxMemory).saveEvery(saveEvery).saveMinutes(saveMinutes);
@@ -574,7 +606,7 @@ final class TrainCommand implements Callable<Integer> {
         if (s.model().kind() == ModelKind.SCRATCH) return "scratch RNN (D2L 8.5), hidden " + c.hidden();
         return String.format(Locale.ROOT, "%s%s, %d layer%s x %d hidden, %s input%s", c.bidirectional() ? "bidirectional " : "",
                 c.cell().label(), c.layers(), c.layers() > 1 ? "s" : "", c.hidden(), c.embed() > 0 ? c.embed() + "-d embedding" : "one-hot",
-                c.dropout() > 0 ? ", dropout " + c.dropout() : "");
+                c.dropout() > 0 ? ", dropout " + c.dropout() : "") + (c.regularization().any() ? ", " + c.regularization().describe() : "");
     }
 
     private static void writeCurve(Path file, String title, List<EpochMetrics> history) {

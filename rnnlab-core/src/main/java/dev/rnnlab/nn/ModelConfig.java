@@ -4,18 +4,36 @@ import dev.rnnlab.RnnlabException;
 
 /**
  * The shape of a recurrent language model: {@code embed == 0} means one-hot input (D2L's choice);
- * {@code dropout} applies between stacked layers during training only.
+ * {@code dropout} applies between stacked layers during training only (PyTorch's, a new mask at every
+ * step), and so do the AWD-LSTM {@link Regularization}s (null: none).
  */
 public record ModelConfig(CellType cell, int vocab, int embed, int hidden, int layers, boolean bidirectional,
-                          float dropout) implements java.io.Serializable {
-    /** Checks that every size is in range and that {@code dropout} is in [0, 1). */
+                          float dropout, Regularization regularization) implements java.io.Serializable {
+    /** A model without the AWD-LSTM regularisers. */
+    public ModelConfig(CellType cell, int vocab, int embed, int hidden, int layers, boolean bidirectional, float dropout) {
+        this(cell, vocab, embed, hidden, layers, bidirectional, dropout, Regularization.NONE);
+    }
+
+    /** Checks that every size is in range, that {@code dropout} is in [0, 1), and that the regularisers fit the shape. */
     public ModelConfig {
+        if (regularization == null) regularization = Regularization.NONE;
         if (cell == null) throw new RnnlabException("model config needs a cell type");
         if (vocab < 1) throw new RnnlabException("vocabulary size must be >= 1, got " + vocab);
         if (embed < 0) throw new RnnlabException("embedding size must be >= 0 (0 = one-hot), got " + embed);
         if (hidden < 1) throw new RnnlabException("hidden size must be >= 1, got " + hidden);
         if (layers < 1) throw new RnnlabException("layers must be >= 1, got " + layers);
         if (!(dropout >= 0f && dropout < 1f)) throw new RnnlabException("dropout must be in [0, 1), got " + dropout);
+        if (regularization.needsEmbedding() && embed == 0) {
+            throw new RnnlabException("embedding dropout and input dropout act on an embedding; give one (--embed N)");
+        }
+        if (regularization.hiddenDropout() > 0 && layers < 2) {
+            throw new RnnlabException("hidden dropout acts between stacked layers; it needs 2 layers or more (--layers)");
+        }
+    }
+
+    /** The same model with these regularisers. */
+    public ModelConfig withRegularization(Regularization r) {
+        return new ModelConfig(cell, vocab, embed, hidden, layers, bidirectional, dropout, r);
     }
 
     /** One-layer, one-direction, one-hot model without dropout. */
@@ -64,8 +82,13 @@ public record ModelConfig(CellType cell, int vocab, int embed, int hidden, int l
             if (cell == CellType.GRU) perCell += 2L * g * h;
             floats += d * perCell + d * h + inputSize(l);
             if (l < layers - 1 && dropout > 0) floats += 2L * d * h;
+            if (l < layers - 1 && regularization.hiddenDropout() > 0) floats += d * h;  // the locked copy
         }
         floats += embed + 2L * vocab + d * h;
+        // the masked copies of the embedding's output and of the top layer's
+        if (regularization.embeddingDropout() > 0) floats += embed;
+        if (regularization.inputDropout() > 0) floats += embed;
+        if (regularization.outputDropout() > 0) floats += d * h;
         try {
             return Math.multiplyExact(Math.multiplyExact(4L, rows), floats);
         } catch (ArithmeticException e) {

@@ -8,7 +8,9 @@ import dev.rnnlab.tensor.Initializers;
 /**
  * A recurrent language model (D2L 8.6's RNNModel): one-hot or embedded tokens, a stack of RNN, GRU or
  * LSTM layers (optionally bidirectional, dropout between layers), a linear output over every step and
- * the mean softmax cross-entropy over all T*B tokens.
+ * the mean softmax cross-entropy over all T*B tokens. In training, the AWD-LSTM {@link Regularization}s
+ * of its config act too: embedding dropout, locked dropout on the embedded input, between layers and on the
+ * top layer's output, and the AR and TAR penalties (whose value is {@link #lastPenalty()}).
  *
  * <p>Use: {@link #forward} a time-major batch from an initial {@link RecurrentState}, then
  * {@link #backward} to accumulate dL/dtheta into {@link #parameters()}{@code .grads()} (and, if asked,
@@ -26,6 +28,14 @@ public final class RecurrentLanguageModel implements LanguageModel {
     private Rng dropoutRng;
     private float[][] dropMasks = new float[0][];  // per layer below the top: 0 or 1/(1-p), [T*B*D*H]
     private float[][] dropped = new float[0][];    // the masked outputs fed to the next layer
+    private final Regularization reg;
+    private Rng batchMasks;  // masks drawn once per batch for all streams (embedding rows): the same in every shard
+    private final LockedDropout inputLock = new LockedDropout(), outputLock = new LockedDropout();
+    private final LockedDropout[] hiddenLocks;
+    private float[] rowKeep = new float[0];   // embedding dropout: per token 0 or 1/(1-p_e)
+    private float[] embedded = new float[0];  // the embedding's output with the dropped rows zeroed
+    private float[] topRaw;                   // the top layer's output before output dropout (TAR's h_t)
+    private double lastPenalty;
 
     private int steps, batch;
     private int[] inputs, targets;
@@ -44,6 +54,9 @@ public final class RecurrentLanguageModel implements LanguageModel {
         }
         output = new Linear(config.directions() * config.hidden(), config.vocab(), params, gemm);
         params.allocate();
+        reg = config.regularization();
+        hiddenLocks = new LockedDropout[Math.max(0, config.layers() - 1)];
+        for (int l = 0; l < hiddenLocks.length; l++) hiddenLocks[l] = new LockedDropout();
         if (config.layers() > 1) {
             dropMasks = new float[config.layers() - 1][0];
             dropped = new float[config.layers() - 1][0];
@@ -86,9 +99,21 @@ public final class RecurrentLanguageModel implements LanguageModel {
     /** Training mode applies dropout (drawn from {@code rng}); evaluation mode does not. */
     @Override
     public void setTraining(boolean training, Rng rng) {
-        if (training && config.dropout() > 0 && rng == null) throw new IllegalArgumentException("dropout needs an Rng");
+        setTraining(training, rng, rng);
+    }
+
+    /**
+     * As {@link #setTraining(boolean, Rng)}, with the masks that cover a whole batch (embedding rows) drawn
+     * from {@code batchMasks}: the shards of one batch give each replica an equal copy of it, so they all
+     * drop the same rows.
+     */
+    void setTraining(boolean training, Rng rng, Rng batchMasks) {
+        boolean drops = config.dropout() > 0 || reg.embeddingDropout() > 0 || reg.inputDropout() > 0 || reg.hiddenDropout() > 0
+                || reg.outputDropout() > 0;
+        if (training && drops && (rng == null || batchMasks == null)) throw new IllegalArgumentException("dropout needs an Rng");
         this.training = training;
         this.dropoutRng = rng;
+        this.batchMasks = batchMasks;
     }
 
     /** A zero state for {@code batch} streams. */
@@ -111,6 +136,8 @@ public final class RecurrentLanguageModel implements LanguageModel {
         this.targets = targets;
         int rows = steps * batch;
         float[] x = embedding != null ? embedding.forward(inputs, rows) : null;
+        if (x != null && training && reg.embeddingDropout() > 0) x = dropEmbeddingRows(x, inputs, rows);
+        if (x != null && training && reg.inputDropout() > 0) x = inputLock.forward(x, steps, batch, config.embed(), reg.inputDropout(), dropoutRng);
         int[] tokens = embedding != null ? null : inputs;
         float[][] h0 = initial == null ? null : initial.h;
         float[][] c0 = initial == null ? null : initial.c;
@@ -118,9 +145,16 @@ public final class RecurrentLanguageModel implements LanguageModel {
         for (int l = 0; l < layers.length; l++) {
             float[] y = layers[l].forward(x, l == 0 ? tokens : null, steps, batch, h0, c0, l * d);
             if (l < layers.length - 1 && training && config.dropout() > 0) y = dropout(l, y, rows * layers[l].width());
+            if (l < layers.length - 1 && training && reg.hiddenDropout() > 0) {
+                y = hiddenLocks[l].forward(y, steps, batch, layers[l].width(), reg.hiddenDropout(), dropoutRng);
+            }
             x = y;
         }
+        topRaw = x;
+        int width = layers[layers.length - 1].width();
+        if (training && reg.outputDropout() > 0) x = outputLock.forward(x, steps, batch, width, reg.outputDropout(), dropoutRng);
         topOutput = x;
+        lastPenalty = training ? penalty(steps, batch, width) : 0;
         float[] logits = output.forward(x, rows);
         if (targets == null) {
             lastLoss = Double.NaN;
@@ -132,6 +166,43 @@ public final class RecurrentLanguageModel implements LanguageModel {
                 : SoftmaxCrossEntropy.forward(logits, targets, rows, config.vocab(), dLogits, counted) / counted;
         if (counted == 0) java.util.Arrays.fill(dLogits, 0, rows * config.vocab(), 0f);
         return lastLoss;
+    }
+
+    /** Embedding dropout: a new row mask over the vocabulary for this batch, applied to every occurrence. */
+    private float[] dropEmbeddingRows(float[] x, int[] inputs, int rows) {
+        int v = config.vocab(), e = config.embed();
+        if (rowKeep.length < v) rowKeep = new float[v];
+        if (embedded.length < rows * e) embedded = new float[rows * e];
+        float p = reg.embeddingDropout(), keep = 1f / (1f - p);
+        for (int i = 0; i < v; i++) rowKeep[i] = batchMasks.nextFloat() < p ? 0f : keep;
+        for (int r = 0; r < rows; r++) {
+            float k = rowKeep[inputs[r]];
+            for (int j = 0, o = r * e; j < e; j++) embedded[o + j] = x[o + j] * k;
+        }
+        return embedded;
+    }
+
+    /**
+     * AR + TAR of the last forward: alpha/N sum (m . h)^2 over the N = T*B*W dropped top outputs, plus
+     * beta/N' sum_{t>=1} (h_t - h_{t-1})^2 over the N' = (T-1)*B*W differences of the raw ones.
+     */
+    private double penalty(int steps, int batch, int width) {
+        double sum = 0;
+        int n = steps * batch * width, perStep = batch * width;
+        if (reg.activation() > 0) {
+            double sq = 0;
+            for (int i = 0; i < n; i++) sq += (double) topOutput[i] * topOutput[i];
+            sum += reg.activation() * sq / n;
+        }
+        if (reg.temporalActivation() > 0 && steps > 1) {
+            double sq = 0;
+            for (int i = perStep; i < n; i++) {
+                double d = topRaw[i] - topRaw[i - perStep];
+                sq += d * d;
+            }
+            sum += reg.temporalActivation() * sq / (n - perStep);
+        }
+        return sum;
     }
 
     // inverted dropout: keep with probability 1-p and scale by 1/(1-p), so evaluation needs no rescaling
@@ -168,18 +239,51 @@ public final class RecurrentLanguageModel implements LanguageModel {
         if (lossScale != 1f) for (int i = 0, n = rows * config.vocab(); i < n; i++) dLogits[i] *= lossScale;
         layers[layers.length - 1].directions[0].normProbe = probe;
         float[] dy = output.backward(dLogits, topOutput, rows);
+        if (training) penaltyBackward(dy, rows, lossScale);
         for (int l = layers.length - 1; l >= 0; l--) {
             boolean below = l > 0 || embedding != null;
             float[] dx = layers[l].backward(dy, gradFinal == null ? null : gradFinal.h, gradFinal == null ? null : gradFinal.c,
                     stepScale, gradInitial == null ? null : gradInitial.h, gradInitial == null ? null : gradInitial.c,
                     l * d, below);
+            if (l > 0 && training && reg.hiddenDropout() > 0) hiddenLocks[l - 1].backward(dx, steps);
             if (l > 0 && training && config.dropout() > 0) {
                 float[] mask = dropMasks[l - 1];
                 for (int i = 0, n = rows * layers[l - 1].width(); i < n; i++) dx[i] *= mask[i];
             }
             dy = dx;
         }
-        if (embedding != null) embedding.backward(inputs, rows, dy);
+        if (embedding != null) {
+            if (training && reg.inputDropout() > 0) inputLock.backward(dy, steps);
+            if (training && reg.embeddingDropout() > 0) {
+                for (int r = 0, e = config.embed(); r < rows; r++) {
+                    float k = rowKeep[inputs[r]];
+                    for (int j = 0, o = r * e; j < e; j++) dy[o + j] *= k;
+                }
+            }
+            embedding.backward(inputs, rows, dy);
+        }
+    }
+
+    /**
+     * Adds AR's and TAR's gradients to dy = dL/d(dropped top output), and takes it through the output
+     * dropout to dL/d(raw top output):
+     * d AR / d(m.h) = 2 alpha (m.h) / N, then times m; d TAR / dh_t = 2 beta/N' ((h_t - h_{t-1}) - (h_{t+1} - h_t)).
+     */
+    private void penaltyBackward(float[] dy, int rows, float lossScale) {
+        int width = layers[layers.length - 1].width(), n = rows * width, perStep = batch * width;
+        if (reg.activation() > 0) {
+            float c = (float) (2.0 * reg.activation() * lossScale / n);
+            for (int i = 0; i < n; i++) dy[i] += c * topOutput[i];
+        }
+        if (reg.outputDropout() > 0) outputLock.backward(dy, steps);
+        if (reg.temporalActivation() > 0 && steps > 1) {
+            float c = (float) (2.0 * reg.temporalActivation() * lossScale / (n - perStep));
+            for (int i = perStep; i < n; i++) {
+                float g = c * (topRaw[i] - topRaw[i - perStep]);
+                dy[i] += g;
+                dy[i - perStep] -= g;
+            }
+        }
     }
 
     /** Copies the state after the last forward's final step into {@code into} (to carry it onwards). */
@@ -225,6 +329,11 @@ public final class RecurrentLanguageModel implements LanguageModel {
     /** The top layer's outputs of the last forward, [T][B][D*H]. */
     public float[] outputs() {
         return topOutput;
+    }
+
+    /** AR + TAR of the last forward in training (0 otherwise): what the gradient adds to the mean loss. */
+    public double lastPenalty() {
+        return lastPenalty;
     }
 
     /** The mean loss of the last forward: NaN before any forward and after one without targets. */

@@ -70,7 +70,13 @@ public final class ShardedModel implements LanguageModel, AutoCloseable {
 
     @Override
     public void setTraining(boolean training, Rng rng) {
-        for (RecurrentLanguageModel r : replicas) r.setTraining(training, rng == null ? null : rng.split());
+        // masks over a whole batch (embedding rows) must be the same in every shard: equal streams of their own
+        boolean shared = rng != null && config.regularization().embeddingDropout() > 0;
+        long batchSeed = shared ? rng.nextLong() : 0;
+        for (RecurrentLanguageModel r : replicas) {
+            Rng own = rng == null ? null : rng.split();
+            r.setTraining(training, own, shared ? new Rng(batchSeed) : own);
+        }
     }
 
     private int shards(int batch) {

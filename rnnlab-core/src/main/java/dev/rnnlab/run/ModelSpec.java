@@ -6,6 +6,7 @@ import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.Initialization;
 import dev.rnnlab.nn.ModelConfig;
 import dev.rnnlab.nn.ModelKind;
+import dev.rnnlab.nn.Regularization;
 import java.io.Serializable;
 
 /**
@@ -19,11 +20,19 @@ import java.io.Serializable;
  * @param bidirectional both directions (evaluation only: such a model reads each token's future)
  * @param dropout       dropout between stacked layers, in [0, 1)
  * @param init          how the weights are drawn
+ * @param regularization the AWD-LSTM regularisers (null: none)
  */
 public record ModelSpec(ModelKind kind, CellType cell, int hidden, int layers, int embed, boolean bidirectional,
-                        float dropout, Initialization init) implements Serializable {
+                        float dropout, Initialization init, Regularization regularization) implements Serializable {
+    /** A model without the AWD-LSTM regularisers. */
+    public ModelSpec(ModelKind kind, CellType cell, int hidden, int layers, int embed, boolean bidirectional, float dropout,
+                     Initialization init) {
+        this(kind, cell, hidden, layers, embed, bidirectional, dropout, init, Regularization.NONE);
+    }
+
     /** Checks every field, naming the first bad one. */
     public ModelSpec {
+        if (regularization == null) regularization = Regularization.NONE;
         require(kind != null, "model.kind", "must be ENGINE or SCRATCH");
         require(cell != null, "model.cell", "must be RNN_TANH, RNN_RELU, GRU or LSTM");
         require(init != null, "model.init", "must be AUTO, D2L or PYTORCH");
@@ -31,7 +40,12 @@ public record ModelSpec(ModelKind kind, CellType cell, int hidden, int layers, i
         require(layers >= 1, "model.layers", "must be >= 1, got " + layers);
         require(embed >= 0, "model.embed", "must be >= 0 (0 = one-hot), got " + embed);
         require(dropout >= 0 && dropout < 1, "model.dropout", "must be in [0, 1), got " + dropout);
+        Regularization r = regularization;
+        require(r.embeddingDropout() == 0 || embed > 0, "model.embeddingDropout", "drops rows of an embedding; give one (--embed N)");
+        require(r.inputDropout() == 0 || embed > 0, "model.inputDropout", "acts on an embedding; give one (--embed N)");
+        require(r.hiddenDropout() == 0 || layers >= 2, "model.hiddenDropout", "acts between stacked layers; it needs --layers 2 or more");
         if (kind == ModelKind.SCRATCH) {
+            require(!r.any(), "model.kind", "scratch is D2L 8.5's RNN, without the AWD-LSTM regularisers; use the engine's rnn for them");
             require(cell == CellType.RNN_TANH && layers == 1 && embed == 0 && !bidirectional && dropout == 0, "model.kind",
                     "scratch is D2L 8.5's RNN: one tanh layer, one-hot, one direction, no dropout; use the engine's rnn for more");
             require(init != Initialization.PYTORCH, "model.init", "pytorch is for the engine's models; the scratch model uses d2l");
@@ -45,7 +59,7 @@ public record ModelSpec(ModelKind kind, CellType cell, int hidden, int layers, i
 
     /** The model's shape over a vocabulary of {@code vocab} tokens. */
     public ModelConfig config(int vocab) {
-        return new ModelConfig(cell, vocab, embed, hidden, layers, bidirectional, dropout);
+        return new ModelConfig(cell, vocab, embed, hidden, layers, bidirectional, dropout, regularization);
     }
 
     /** The kind and cell a model name stands for (see {@link #parseName}). */

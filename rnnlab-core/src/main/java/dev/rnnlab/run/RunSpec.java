@@ -12,6 +12,7 @@ import dev.rnnlab.io.Checkpoint;
 import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.Initialization;
 import dev.rnnlab.nn.ModelKind;
+import dev.rnnlab.nn.Regularization;
 import dev.rnnlab.text.Tokenizer;
 import java.io.Serializable;
 
@@ -151,6 +152,7 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
         private CellType cell;
         private boolean bidirectional;
         private float dropout;
+        private Regularization regularization = Regularization.NONE;
         private Initialization init;
         private double weightDecay, lr, warmup, clip, saveMinutes;
         private long seed, maxMemoryBytes;
@@ -161,7 +163,7 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
             split = d.split(); sampling = d.sampling(); batch = d.batch(); steps = d.steps();
             ModelSpec m = s.model;
             kind = m.kind(); cell = m.cell(); hidden = m.hidden(); layers = m.layers(); embed = m.embed();
-            bidirectional = m.bidirectional(); dropout = m.dropout(); init = m.init();
+            bidirectional = m.bidirectional(); dropout = m.dropout(); init = m.init(); regularization = m.regularization();
             OptimizationSpec o = s.optimization;
             optimizer = o.optimizer(); weightDecay = o.weightDecay(); lr = o.lr(); schedule = o.schedule(); warmup = o.warmup();
             clip = o.clip(); epochs = o.epochs(); patience = o.patience(); seed = o.seed();
@@ -210,6 +212,9 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
         public Builder bidirectional(boolean b) { bidirectional = b; return this; }
         /** Dropout between layers. */
         public Builder dropout(float p) { dropout = p; return this; }
+
+        /** The AWD-LSTM regularisers: embedding and locked dropouts, AR and TAR (default: none). */
+        public Builder regularization(Regularization r) { regularization = r; return this; }
         /** Weight initialisation. */
         public Builder init(Initialization i) { init = i; return this; }
         /** "sgd", "momentum[:MU]", "adam" or "adamw". */
@@ -242,7 +247,7 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
         /** The run description; throws {@link InvalidSpecException} naming the first bad field. */
         public RunSpec build() {
             return new RunSpec(new DataSpec(corpus, tokens, normalize, minFreq, maxTokens, split, sampling, batch, steps),
-                    new ModelSpec(kind, cell, hidden, layers, embed, bidirectional, dropout, init),
+                    new ModelSpec(kind, cell, hidden, layers, embed, bidirectional, dropout, init, regularization),
                     new OptimizationSpec(optimizer, weightDecay, lr, schedule, warmup, clip, epochs, patience, seed),
                     new BpttSpec(strategy, maxMemoryBytes), new CheckpointSpec(saveEvery, saveMinutes));
         }

@@ -24,6 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * what a wrong term in a backward pass gives (typically 1e-2 to 1e-1 here). The worst relative error per
  * tensor is printed.
  *
+ * <p>The AWD-LSTM regularisers are checked the same way, with every mask fixed by re-seeding the dropout
+ * stream before each forward (a dropout mask is a constant of the function being differentiated), and
+ * AR and TAR added to the objective.
+ *
  * <p>ReLU has kinks: a step of 1e-2 can carry a pre-activation across 0, and the difference quotient then
  * measures a mixture of two slopes. For the ReLU RNN the step is 1e-3 (so a crossing needs a
  * pre-activation within 1e-3 of 0), and the absolute tolerance grows tenfold with the rounding noise.
@@ -43,6 +47,10 @@ class FiniteDifferenceTest {
                 out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 1, true, 0f), true));
                 out.add(Arguments.of(backend, new ModelConfig(cell, 5, 3, 3, 2, true, 0f), true));
                 out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 2, false, 0.3f), true));
+                // AWD-LSTM's regularisers: every dropout with its masks fixed, AR and TAR in the objective
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 3, 4, 2, false, 0f, new Regularization(0.3f, 0.3f, 0.3f, 0.3f, 2f, 1f)), true));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 1, false, 0f, new Regularization(0, 0, 0, 0.4f, 0, 3f)), false));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 3, 3, 2, true, 0.2f, new Regularization(0.2f, 0.2f, 0.2f, 0.2f, 1f, 1f)), true));
             }
         return out.stream();
     }
@@ -72,10 +80,11 @@ class FiniteDifferenceTest {
         model.backward(dInit, null);
         float[] analytic = model.parameters().grads().clone();
 
-        // the loss as a function of the parameters, with the same dropout masks every time
+        // the objective as a function of the parameters, with the same dropout masks every time: the mean
+        // loss plus AR and TAR, whose gradients backward adds
         java.util.function.DoubleSupplier loss = () -> {
             model.setTraining(true, new Rng(dropoutSeed));
-            return model.forward(inputs, targets, steps, batch, init);
+            return model.forward(inputs, targets, steps, batch, init) + model.lastPenalty();
         };
 
         float[] w = model.parameters().values();

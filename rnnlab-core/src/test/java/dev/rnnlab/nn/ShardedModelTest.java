@@ -50,4 +50,42 @@ class ShardedModelTest {
             ScratchRnnTest.assertClose(sharded.logits(), single.logits(), steps * batch * 7, "logits, second batch");
         }
     }
+
+    /**
+     * Embedding dropout drops rows for the whole batch, so every shard must drop the same ones: the sharded
+     * model's gradient equals the unsharded one's with the same row mask. AR and TAR are per-token means,
+     * weighted by each shard's share of the tokens like the loss.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void shardsDropTheSameEmbeddingRowsAndWeighTheActivationPenalties(int shards) {
+        Gemm gemm = Gemm.create(Gemm.Backend.AUTO, 1, false);
+        ModelConfig c = new ModelConfig(CellType.GRU, 7, 4, 6, 2, false, 0f, new Regularization(0.5f, 0, 0, 0, 2f, 1f));
+        RecurrentLanguageModel single = new RecurrentLanguageModel(c, gemm);
+        single.initPyTorchDefault(new Rng(1));
+        try (ShardedModel sharded = new ShardedModel(c, gemm, shards)) {
+            System.arraycopy(single.parameters().values(), 0, sharded.parameters().values(), 0, single.parameters().size());
+            int steps = 5, batch = 6;
+            Rng data = new Rng(3);
+            int[] x = FiniteDifferenceTest.randomTokens(steps * batch, 7, data), y = FiniteDifferenceTest.randomTokens(steps * batch, 7, data);
+            // the row mask the shards draw: the first long of the stream they are given
+            long rowSeed = new Rng(5).nextLong();
+            single.setTraining(true, new Rng(9), new Rng(rowSeed));
+            sharded.setTraining(true, new Rng(5));
+            single.parameters().zeroGrads();
+            single.forward(x, y, steps, batch, null);
+            sharded.forward(x, y, steps, batch, null);
+            single.backward(null, null, null, 1f);
+            sharded.backward(null, null, null, 1f);
+            ScratchRnnTest.assertClose(sharded.parameters().grads(), single.parameters().grads(), single.parameters().size(), "grads");
+            Parameters.Tensor e = single.parameters().tensor("embedding.weight");
+            int zeroRows = 0;
+            for (int v = 0; v < 7; v++) {
+                boolean zero = true;
+                for (int j = 0; j < 4; j++) zero &= single.parameters().grads()[e.offset() + v * 4 + j] == 0f;
+                if (zero) zeroRows++;
+            }
+            assertThat(zeroRows).as("rows dropped (p = 0.5 over 7 tokens)").isBetween(1, 6);
+        }
+    }
 }
