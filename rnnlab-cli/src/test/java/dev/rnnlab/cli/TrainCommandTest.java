@@ -57,6 +57,39 @@ class TrainCommandTest {
     }
 
     @Test
+    void theAwdLstmRegularisersTrainAreSavedAndResumedAndRefusedWhereTheyCannotAct() throws Exception {
+        Path ck = dir.resolve("awd");
+        String[] regs = {"--layers", "2", "--embed", "8", "--embedding-dropout", "0.1", "--input-dropout", "0.2", "--hidden-dropout", "0.2",
+            "--output-dropout", "0.3", "--ar", "2", "--tar", "1", "--split", "0.9,0.1"};
+        CliRun t = CliRun.of(train(ck, concat(regs, "--epochs", "2")));
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        assertThat(t.out()).contains("embedding dropout 0.1, locked dropout 0.2 in, 0.2 between layers, 0.3 out, AR 2.0, TAR 1.0");
+        assertThat(Files.readString(ck.resolve("config.json"))).contains("\"outputDropout\" : 0.3");
+        CliRun resumed = CliRun.of("train", "--resume", ck.toString(), "--epochs", "3", "--backend", "java", "--sample-length", "0");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(Files.readAllLines(ck.resolve("metrics.jsonl"))).hasSize(3);
+        CliRun changed = CliRun.of("train", "--resume", ck.toString(), "--epochs", "4", "--ar", "3", "--backend", "java");
+        assertThat(changed.exitCode()).isEqualTo(2);
+        assertThat(changed.err()).contains("--ar 3.0 (the checkpoint's: 2.0)");
+
+        CliRun oneHot = CliRun.of(train(dir.resolve("x"), "--input-dropout", "0.2"));
+        assertThat(oneHot.exitCode()).isEqualTo(2);
+        assertThat(oneHot.err().strip()).isEqualTo("rnnlab: --input-dropout acts on an embedding; give one (--embed N)");
+        CliRun oneLayer = CliRun.of(train(dir.resolve("y"), "--hidden-dropout", "0.2"));
+        assertThat(oneLayer.exitCode()).isEqualTo(2);
+        assertThat(oneLayer.err().strip()).isEqualTo("rnnlab: --hidden-dropout acts between stacked layers; it needs --layers 2 or more");
+        CliRun tooMuch = CliRun.of(train(dir.resolve("z"), "--output-dropout", "1"));
+        assertThat(tooMuch.exitCode()).isEqualTo(2);
+        assertThat(tooMuch.err().strip()).isEqualTo("rnnlab: output dropout (--output-dropout) must be in [0, 1), got 1.0");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
     void maxTokensTrainsOnTheCorpusStartAndATimeBudgetStopsTheRun() throws Exception {
         CliRun t = CliRun.of(train(dir.resolve("ck"), "--epochs", "1", "--max-tokens", "1000"));
         assertThat(t.exitCode()).as(t.err()).isZero();
