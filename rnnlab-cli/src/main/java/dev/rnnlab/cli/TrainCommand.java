@@ -112,6 +112,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "AWD-LSTM's activation regularisation: ALPHA x mean of the squared (dropped) top outputs (default: ${DEFAULT-VALUE}).")
     float ar;
 
+    @Option(names = "--tie-weights", description = "AWD-LSTM: the output layer's weight is the embedding's (needs --embed equal to --hidden).")
+    boolean tieWeights;
+
     @Option(names = "--tar", paramLabel = "BETA", defaultValue = "0",
             description = "AWD-LSTM's temporal activation regularisation: BETA x mean of (h_t - h_(t-1))^2 on the top layer (default: ${DEFAULT-VALUE}).")
     float tar;
@@ -273,7 +276,8 @@ final class TrainCommand implements Callable<Integer> {
             Map.entry("--hidden-dropout", s -> s.model().regularization().hiddenDropout()),
             Map.entry("--output-dropout", s -> s.model().regularization().outputDropout()),
             Map.entry("--ar", s -> s.model().regularization().activation()),
-            Map.entry("--tar", s -> s.model().regularization().temporalActivation()));
+            Map.entry("--tar", s -> s.model().regularization().temporalActivation()),
+            Map.entry("--tie-weights", s -> s.model().regularization().tieWeights()));
 
     @Override
     public Integer call() {
@@ -500,7 +504,7 @@ final class TrainCommand implements Callable<Integer> {
                     .sampling(samplingKind).batch(batch).steps(steps)
                     .hidden(hidden).layers(layers)
                     .embed(embed).bidirectional(bidirectional).dropout(dropout).init(initKind)
-                    .regularization(new Regularization(embeddingDropout, inputDropout, hiddenDropout, outputDropout, ar, tar))
+                    .regularization(new Regularization(embeddingDropout, inputDropout, hiddenDropout, outputDropout, ar, tar, tieWeights))
                     .optimizer(optimizer).weightDecay(weightDecay).lr(lr).schedule(schedule).warmup(warmup).clip(clip)
                     .epochs(epochs == null ? RunSpec.CORPUS_DEFAULT : epochs).patience(patience).seed(seed)
                     .bptt(bptt).maxMemory(maxMemory).saveEvery(saveEvery).saveMinutes(saveMinutes);

@@ -78,6 +78,13 @@ class TrainCommandTest {
         CliRun oneLayer = CliRun.of(train(dir.resolve("y"), "--hidden-dropout", "0.2"));
         assertThat(oneLayer.exitCode()).isEqualTo(2);
         assertThat(oneLayer.err().strip()).isEqualTo("rnnlab: --hidden-dropout acts between stacked layers; it needs --layers 2 or more");
+        CliRun narrow = CliRun.of(train(dir.resolve("w"), "--embed", "8", "--tie-weights"));
+        assertThat(narrow.exitCode()).isEqualTo(2);
+        assertThat(narrow.err().strip()).isEqualTo("rnnlab: --tie-weights makes the output layer's weight the embedding, so it needs"
+                + " --embed equal to the top layer's width, 16 (not 8)");
+        CliRun tied = CliRun.of(train(dir.resolve("t"), "--embed", "16", "--tie-weights", "--epochs", "1"));
+        assertThat(tied.exitCode()).as(tied.err()).isZero();
+        assertThat(tied.out()).contains("embedding and output weights tied");
         CliRun tooMuch = CliRun.of(train(dir.resolve("z"), "--output-dropout", "1"));
         assertThat(tooMuch.exitCode()).isEqualTo(2);
         assertThat(tooMuch.err().strip()).isEqualTo("rnnlab: output dropout (--output-dropout) must be in [0, 1), got 1.0");

@@ -379,6 +379,13 @@ public final class Checkpoint {
         for (String name : weights.tensors().keySet()) {
             if (!params.has(name)) throw new RnnlabException("'" + file + "' has tensor '" + name + "' that the model does not (different model?)");
         }
+        // a tied model's file holds both names with the same values (as PyTorch saves one); different values cannot both hold
+        for (var tie : params.aliases().entrySet()) {
+            if (!Arrays.equals(weights.tensors().get(tie.getKey()).data(), weights.tensors().get(tie.getValue()).data())) {
+                throw new RnnlabException("'" + file + "': the model ties '" + tie.getKey() + "' to '" + tie.getValue()
+                        + "', but the file holds different values for them");
+            }
+        }
     }
 
     /** "NaN in rnn.weight_hh_l0" for the first tensor holding a NaN or an infinity; null when all are finite. */

@@ -23,6 +23,16 @@ final class Linear {
         this.bias = params.add("linear.bias", out);
     }
 
+    /** An output layer whose weight is {@code tied}, e.g. the embedding's [V, E] with E = F (weight tying). */
+    Linear(Parameters.Tensor tied, Parameters params, Gemm gemm) {
+        this.in = tied.shape()[1];
+        this.out = tied.shape()[0];
+        this.params = params;
+        this.gemm = gemm;
+        this.weight = params.alias("linear.weight", tied);
+        this.bias = params.add("linear.bias", out);
+    }
+
     float[] forward(float[] y, int rows) {
         if (logits.length < rows * out) logits = new float[rows * out];
         float[] w = params.values();

@@ -24,7 +24,12 @@ public record ModelConfig(CellType cell, int vocab, int embed, int hidden, int l
         if (layers < 1) throw new RnnlabException("layers must be >= 1, got " + layers);
         if (!(dropout >= 0f && dropout < 1f)) throw new RnnlabException("dropout must be in [0, 1), got " + dropout);
         if (regularization.needsEmbedding() && embed == 0) {
-            throw new RnnlabException("embedding dropout and input dropout act on an embedding; give one (--embed N)");
+            throw new RnnlabException("embedding dropout, input dropout and weight tying act on an embedding; give one (--embed N)");
+        }
+        int topWidth = (bidirectional ? 2 : 1) * hidden;  // the fields are not set yet in a compact constructor
+        if (regularization.tieWeights() && embed != topWidth) {
+            throw new RnnlabException("weight tying makes the output layer's weight the embedding, so the embedding must be as wide as the"
+                    + " top layer's output: --embed " + topWidth + ", not " + embed);
         }
         if (regularization.hiddenDropout() > 0 && layers < 2) {
             throw new RnnlabException("hidden dropout acts between stacked layers; it needs 2 layers or more (--layers)");
@@ -49,7 +54,7 @@ public record ModelConfig(CellType cell, int vocab, int embed, int hidden, int l
     /**
      * How many parameters the engine's model of this shape has, in 64-bit arithmetic (a shape whose count
      * overflows a long is refused): per layer and direction G*H*(I + H) weights and 2*G*H biases (PyTorch's
-     * layout), the embedding V*E, and the output layer D*H*V + V.
+     * layout), the embedding V*E, and the output layer D*H*V + V (only V when tied to the embedding).
      */
     public long parameterCount() {
         try {
@@ -59,7 +64,8 @@ public record ModelConfig(CellType cell, int vocab, int embed, int hidden, int l
                 count = Math.addExact(count, Math.multiplyExact(perDirection, directions()));
             }
             count = Math.addExact(count, Math.multiplyExact((long) vocab, embed));
-            return Math.addExact(count, Math.addExact(Math.multiplyExact((long) directions() * hidden, vocab), vocab));
+            long outputWeight = regularization.tieWeights() ? 0 : Math.multiplyExact((long) directions() * hidden, vocab);  // tied: the embedding's
+            return Math.addExact(count, Math.addExact(outputWeight, vocab));
         } catch (ArithmeticException e) {
             throw new RnnlabException("a model of " + layers + " layers x " + hidden + " hidden units over " + vocab
                     + " tokens has more parameters than can be counted; choose a smaller --hidden or --layers");

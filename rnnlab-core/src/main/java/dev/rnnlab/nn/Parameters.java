@@ -24,6 +24,7 @@ public final class Parameters {
     }
 
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
+    private final Map<String, String> aliases = new LinkedHashMap<>();  // tied name -> the tensor it shares
     private int size;
     private float[] values;
     private float[] grads;
@@ -37,6 +38,25 @@ public final class Parameters {
         tensors.put(name, t);
         size += n;
         return t;
+    }
+
+    /**
+     * A second name for {@code of}'s values (weight tying): the same slots, so its gradient and the
+     * original's accumulate into one, and an optimizer updates them once. {@link #tensors()} lists both, so
+     * a checkpoint holds both names, as PyTorch's state dict of a tied model does.
+     */
+    Tensor alias(String name, Tensor of) {
+        if (values != null) throw new IllegalStateException("parameters already allocated");
+        if (tensors.containsKey(name)) throw new IllegalArgumentException("duplicate parameter " + name);
+        Tensor t = new Tensor(name, of.shape().clone(), of.offset(), of.size());
+        tensors.put(name, t);
+        aliases.put(name, of.name());
+        return t;
+    }
+
+    /** The tied names: each second name and the tensor whose values it shares. */
+    public Map<String, String> aliases() {
+        return Collections.unmodifiableMap(aliases);
     }
 
     void allocate() {
@@ -65,7 +85,7 @@ public final class Parameters {
         return grads;
     }
 
-    /** The total number of parameter values. */
+    /** The total number of parameter values (a tied tensor's counted once). */
     public int size() {
         return size;
     }

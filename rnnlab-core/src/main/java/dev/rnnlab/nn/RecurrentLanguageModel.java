@@ -52,7 +52,9 @@ public final class RecurrentLanguageModel implements LanguageModel {
         for (int l = 0; l < layers.length; l++) {
             layers[l] = new RecurrentLayer(config.cell(), l, config.inputSize(l), config.hidden(), config.bidirectional(), params, gemm);
         }
-        output = new Linear(config.directions() * config.hidden(), config.vocab(), params, gemm);
+        // weight tying (AWD-LSTM 4.4, Press and Wolf 2017): the output layer's weight is the embedding
+        output = config.regularization().tieWeights() ? new Linear(embedding.weight, params, gemm)
+                : new Linear(config.directions() * config.hidden(), config.vocab(), params, gemm);
         params.allocate();
         reg = config.regularization();
         hiddenLocks = new LockedDropout[Math.max(0, config.layers() - 1)];

@@ -17,15 +17,23 @@ import dev.rnnlab.RnnlabException;
  *       over the top layer's dropped outputs.
  *   <li>{@code temporalActivation} beta: temporal activation regularisation (TAR), beta * mean((h_t -
  *       h_{t-1})^2) over the top layer's outputs before dropout, t within the batch.
+ *   <li>{@code tieWeights}: the output layer's weight is the embedding matrix (section 4.4; Press and Wolf
+ *       2017, Inan et al. 2017), which needs the embedding as wide as the top layer's output.
  * </ul>
  *
  * The reported loss stays the cross-entropy (its perplexity means what it always did); AR and TAR add to the
  * gradient only.
  */
 public record Regularization(float embeddingDropout, float inputDropout, float hiddenDropout, float outputDropout,
-                             float activation, float temporalActivation) implements java.io.Serializable {
+                             float activation, float temporalActivation, boolean tieWeights) implements java.io.Serializable {
     /** None of them. */
-    public static final Regularization NONE = new Regularization(0, 0, 0, 0, 0, 0);
+    public static final Regularization NONE = new Regularization(0, 0, 0, 0, 0, 0, false);
+
+    /** These dropouts and penalties, without weight tying. */
+    public Regularization(float embeddingDropout, float inputDropout, float hiddenDropout, float outputDropout, float activation,
+                          float temporalActivation) {
+        this(embeddingDropout, inputDropout, hiddenDropout, outputDropout, activation, temporalActivation, false);
+    }
 
     /** Checks that every dropout is in [0, 1) and both penalties are finite and >= 0. */
     public Regularization {
@@ -58,11 +66,12 @@ public record Regularization(float embeddingDropout, float inputDropout, float h
         if (!locked.isEmpty()) parts.add("locked dropout " + String.join(", ", locked));
         if (activation > 0) parts.add("AR " + activation);
         if (temporalActivation > 0) parts.add("TAR " + temporalActivation);
+        if (tieWeights) parts.add("embedding and output weights tied");
         return String.join(", ", parts);
     }
 
     /** Whether a dropout of the embedding or its output needs an embedding ({@code embed > 0}). */
     boolean needsEmbedding() {
-        return embeddingDropout > 0 || inputDropout > 0;
+        return embeddingDropout > 0 || inputDropout > 0 || tieWeights;
     }
 }

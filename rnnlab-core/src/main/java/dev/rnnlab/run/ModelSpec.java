@@ -44,6 +44,9 @@ public record ModelSpec(ModelKind kind, CellType cell, int hidden, int layers, i
         require(r.embeddingDropout() == 0 || embed > 0, "model.embeddingDropout", "drops rows of an embedding; give one (--embed N)");
         require(r.inputDropout() == 0 || embed > 0, "model.inputDropout", "acts on an embedding; give one (--embed N)");
         require(r.hiddenDropout() == 0 || layers >= 2, "model.hiddenDropout", "acts between stacked layers; it needs --layers 2 or more");
+        int topWidth = (bidirectional ? 2 : 1) * hidden;
+        require(!r.tieWeights() || embed == topWidth, "model.tieWeights", "makes the output layer's weight the embedding, so it needs"
+                + " --embed equal to the top layer's width, " + topWidth + (embed == 0 ? "" : " (not " + embed + ")"));
         if (kind == ModelKind.SCRATCH) {
             require(!r.any(), "model.kind", "scratch is D2L 8.5's RNN, without the AWD-LSTM regularisers; use the engine's rnn for them");
             require(cell == CellType.RNN_TANH && layers == 1 && embed == 0 && !bidirectional && dropout == 0, "model.kind",

@@ -51,6 +51,9 @@ class FiniteDifferenceTest {
                 out.add(Arguments.of(backend, new ModelConfig(cell, 5, 3, 4, 2, false, 0f, new Regularization(0.3f, 0.3f, 0.3f, 0.3f, 2f, 1f)), true));
                 out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 1, false, 0f, new Regularization(0, 0, 0, 0.4f, 0, 3f)), false));
                 out.add(Arguments.of(backend, new ModelConfig(cell, 5, 3, 3, 2, true, 0.2f, new Regularization(0.2f, 0.2f, 0.2f, 0.2f, 1f, 1f)), true));
+                // weight tying: one matrix, the embedding's gradient and the output layer's summed into it
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 4, 4, 2, false, 0f, new Regularization(0.2f, 0, 0, 0.2f, 1f, 1f, true)), true));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 6, 3, 1, true, 0f, new Regularization(0, 0, 0, 0, 0, 0, true)), false));
             }
         return out.stream();
     }

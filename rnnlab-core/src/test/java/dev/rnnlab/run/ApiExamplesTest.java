@@ -15,6 +15,7 @@ import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.Initialization;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.Models;
+import dev.rnnlab.nn.Regularization;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.train.EpochMetrics;
 import dev.rnnlab.train.Evaluator;
@@ -205,6 +206,27 @@ class ApiExamplesTest {
 
     @Test
     @Order(8)
+    void regulariseLikeAwdLstm() {
+        // example: awd
+        Regularization awd = new Regularization(
+                0.1f,           // embedding dropout: whole rows of the embedding, per batch
+                0.2f,           // locked dropout on the embedded input,
+                0.2f,           //   between the layers,
+                0.3f,           //   and on the top layer's output (one mask per stream, all steps)
+                2f, 1f,         // AR alpha and TAR beta
+                true);          // the output layer's weight is the embedding
+        RunSpec spec = RunSpec.builder().corpus(book).maxTokens(20_000).split("0.9,0.1").cell(CellType.LSTM)
+                .layers(2).hidden(32).embed(32).regularization(awd).optimizer("adam").lr(0.01).epochs(3).build();
+        try (TrainingRun run = TrainingRun.builder(spec).build()) {
+            List<EpochMetrics> history = run.run();
+            printed.add("validation loss " + history.getLast().validationLoss());
+        }
+        // end
+        assertThat(Double.parseDouble(printed.getLast().substring("validation loss ".length()))).isLessThan(Math.log(28));
+    }
+
+    @Test
+    @Order(9)
     void theDocumentShowsExactlyTheseExamples() throws IOException {
         Path doc = Path.of("..", "docs", "API.md");
         String source = Files.readString(Path.of("src/test/java/dev/rnnlab/run/ApiExamplesTest.java"));
@@ -218,6 +240,6 @@ class ApiExamplesTest {
             assertThat(markdown).as("docs/API.md shows example '" + m.group(2) + "' as the test runs it").contains(code);
             examples++;
         }
-        assertThat(examples).isEqualTo(10);
+        assertThat(examples).isEqualTo(11);
     }
 }
