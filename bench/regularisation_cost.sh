@@ -13,7 +13,7 @@ lscpu | grep 'Model name'
 git log -1 --format='commit %h'
 base=(--normalize raw --split 0.9,0.1 --model lstm --layers 2 --hidden 256 --embed 64 --batch 32 --steps 50 --optimizer adam --lr 0.002
   --clip 5 --shards 2 --epochs 1000 --save-every 1000 --sample-length 0 --time-budget "${SECONDS_EACH}s")
-awd=(--embedding-dropout 0.1 --input-dropout 0.2 --hidden-dropout 0.2 --output-dropout 0.3 --ar 2 --tar 1)
+awd=(--embedding-dropout 0.1 --input-dropout 0.2 --hidden-dropout 0.2 --output-dropout 0.3 --weight-drop 0.5 --ar 2 --tar 1)
 for r in $(seq 1 "$ROUNDS"); do
   ./rnnlab train "$TEXT" "${base[@]}" --checkpoint "$work/plain-$r" > "$work/plain-$r.log"
   ./rnnlab train "$TEXT" "${base[@]}" "${awd[@]}" --checkpoint "$work/awd-$r" > "$work/awd-$r.log"

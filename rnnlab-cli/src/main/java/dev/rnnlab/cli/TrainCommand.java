@@ -112,6 +112,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "AWD-LSTM's activation regularisation: ALPHA x mean of the squared (dropped) top outputs (default: ${DEFAULT-VALUE}).")
     float ar;
 
+    @Option(names = "--weight-drop", paramLabel = "P", defaultValue = "0",
+            description = "AWD-LSTM: DropConnect on the hidden-to-hidden weights, one mask per batch (default: ${DEFAULT-VALUE}).")
+    float weightDrop;
+
     @Option(names = "--tie-weights", description = "AWD-LSTM: the output layer's weight is the embedding's (needs --embed equal to --hidden).")
     boolean tieWeights;
 
@@ -277,7 +281,8 @@ final class TrainCommand implements Callable<Integer> {
             Map.entry("--output-dropout", s -> s.model().regularization().outputDropout()),
             Map.entry("--ar", s -> s.model().regularization().activation()),
             Map.entry("--tar", s -> s.model().regularization().temporalActivation()),
-            Map.entry("--tie-weights", s -> s.model().regularization().tieWeights()));
+            Map.entry("--tie-weights", s -> s.model().regularization().tieWeights()),
+            Map.entry("--weight-drop", s -> s.model().regularization().weightDrop()));
 
     @Override
     public Integer call() {
@@ -504,7 +509,9 @@ final class TrainCommand implements Callable<Integer> {
                     .sampling(samplingKind).batch(batch).steps(steps)
                     .hidden(hidden).layers(layers)
                     .embed(embed).bidirectional(bidirectional).dropout(dropout).init(initKind)
-                    .regularization(new Regularization(embeddingDropout, inputDropout, hiddenDropout, outputDropout, ar, tar, tieWeights))
+                    .regularization(Regularization.builder().embeddingDropout(embeddingDropout).inputDropout(inputDropout)
+                            .hiddenDropout(hiddenDropout).outputDropout(outputDropout).weightDrop(weightDrop).activation(ar)
+                            .temporalActivation(tar).tieWeights(tieWeights).build())
                     .optimizer(optimizer).weightDecay(weightDecay).lr(lr).schedule(schedule).warmup(warmup).clip(clip)
                     .epochs(epochs == null ? RunSpec.CORPUS_DEFAULT : epochs).patience(patience).seed(seed)
                     .bptt(bptt).maxMemory(maxMemory).saveEvery(saveEvery).saveMinutes(saveMinutes);

@@ -60,10 +60,10 @@ class TrainCommandTest {
     void theAwdLstmRegularisersTrainAreSavedAndResumedAndRefusedWhereTheyCannotAct() throws Exception {
         Path ck = dir.resolve("awd");
         String[] regs = {"--layers", "2", "--embed", "8", "--embedding-dropout", "0.1", "--input-dropout", "0.2", "--hidden-dropout", "0.2",
-            "--output-dropout", "0.3", "--ar", "2", "--tar", "1", "--split", "0.9,0.1"};
+            "--output-dropout", "0.3", "--weight-drop", "0.5", "--ar", "2", "--tar", "1", "--split", "0.9,0.1"};
         CliRun t = CliRun.of(train(ck, concat(regs, "--epochs", "2")));
         assertThat(t.exitCode()).as(t.err()).isZero();
-        assertThat(t.out()).contains("embedding dropout 0.1, locked dropout 0.2 in, 0.2 between layers, 0.3 out, AR 2.0, TAR 1.0");
+        assertThat(t.out()).contains("embedding dropout 0.1, locked dropout 0.2 in, 0.2 between layers, 0.3 out, weight drop 0.5 on W_hh, AR 2.0, TAR 1.0");
         assertThat(Files.readString(ck.resolve("config.json"))).contains("\"outputDropout\" : 0.3");
         CliRun resumed = CliRun.of("train", "--resume", ck.toString(), "--epochs", "3", "--backend", "java", "--sample-length", "0");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();

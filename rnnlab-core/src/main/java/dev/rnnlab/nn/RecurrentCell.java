@@ -33,6 +33,10 @@ abstract class RecurrentCell {
 
     float[] normProbe;  // when set, backward writes ||dL/dh_t|| over the batch for each step t
 
+    // DropConnect on W_hh (weight drop): while set, the products read M . W_hh from a copy of its own
+    private boolean dropping;
+    private float[] whhMask = new float[0], whhDropped = new float[0], dWhh = new float[0];
+
     // the input of the cached forward: dense rows [T*B, inputSize], or token ids for one-hot
     float[] x;
     int xOff;
@@ -121,6 +125,41 @@ abstract class RecurrentCell {
         }
     }
 
+    /**
+     * DropConnect for the next forward and its backward (Wan et al. 2013; AWD-LSTM's weight drop): a new
+     * mask M over W_hh's entries, each 0 with probability p else 1/(1-p), and the products use W' = M . W_hh.
+     * The backward then gives dL/dW_hh = M . dL/dW' (see {@link #accumulateWeightGradients}).
+     */
+    final void dropRecurrentWeights(float p, dev.rnnlab.Rng rng) {
+        int n = wHh.size();
+        if (whhMask.length < n) {
+            whhMask = new float[n];
+            whhDropped = new float[n];
+            dWhh = new float[n];
+        }
+        float keep = 1f / (1f - p);
+        float[] w = params.values();
+        for (int i = 0, o = wHh.offset(); i < n; i++) {
+            whhMask[i] = rng.nextFloat() < p ? 0f : keep;
+            whhDropped[i] = w[o + i] * whhMask[i];
+        }
+        dropping = true;
+    }
+
+    /** The products use W_hh itself again (evaluation, or training without weight drop). */
+    final void keepRecurrentWeights() {
+        dropping = false;
+    }
+
+    /** Where the recurrent products read W_hh: the dropped copy or the parameters. */
+    private float[] recurrentWeights() {
+        return dropping ? whhDropped : params.values();
+    }
+
+    private int recurrentOffset() {
+        return dropping ? 0 : wHh.offset();
+    }
+
     /** The two bias vectors summed, for cells where they always appear together. */
     final float[] sumOfBiases() {
         float[] w = params.values();
@@ -138,7 +177,8 @@ abstract class RecurrentCell {
     /**
      * After the time loop of the backward: dW_ih += dGatePre^T X (a scatter into W_ih's columns for one-hot
      * input), db_ih += column sums of dGatePre, and for the recurrent side dW_hh += dRec^T H_prev over all T*B
-     * rows at once, db_hh += column sums of dRec.
+     * rows at once, db_hh += column sums of dRec. Under weight drop that product is dL/dW' and is added
+     * as M . dL/dW' (the chain rule through W' = M . W_hh).
      */
     final void accumulateWeightGradients(float[] dRec) {
         float[] g = params.grads();
@@ -153,7 +193,12 @@ abstract class RecurrentCell {
             gemm.gemm(true, false, gh, inputSize, rows, 1f, dGatePre, 0, gh, x, xOff, inputSize, 1f, g, wIh.offset(), inputSize);
         }
         int firstPrev = (reverse ? 1 : 0) * batch * hidden;
-        gemm.gemm(true, false, gh, hidden, rows, 1f, dRec, 0, gh, h, firstPrev, hidden, 1f, g, wHh.offset(), hidden);
+        if (dropping) {
+            gemm.gemm(true, false, gh, hidden, rows, 1f, dRec, 0, gh, h, firstPrev, hidden, 0f, dWhh, 0, hidden);
+            for (int i = 0, o = wHh.offset(), n = wHh.size(); i < n; i++) g[o + i] += whhMask[i] * dWhh[i];
+        } else {
+            gemm.gemm(true, false, gh, hidden, rows, 1f, dRec, 0, gh, h, firstPrev, hidden, 1f, g, wHh.offset(), hidden);
+        }
         addColumnSums(dGatePre, rows, gh, g, bIh.offset());
         addColumnSums(dRec, rows, gh, g, bHh.offset());
     }
@@ -175,7 +220,7 @@ abstract class RecurrentCell {
     /** dhCarry = dRec_t W_hh (+ the direct term the cell put there before, when {@code beta} is 1). */
     final void recurrentGradient(float[] dRec, int t, float beta) {
         int gh = gateCount * hidden;
-        gemm.gemm(false, false, batch, hidden, gh, 1f, dRec, t * batch * gh, gh, params.values(), wHh.offset(), hidden,
+        gemm.gemm(false, false, batch, hidden, gh, 1f, dRec, t * batch * gh, gh, recurrentWeights(), recurrentOffset(), hidden,
                 beta, dhCarry, 0, hidden);
     }
 
@@ -189,7 +234,7 @@ abstract class RecurrentCell {
     final void recurrentProduct(float[] into, int intoOff, int t) {
         int gh = gateCount * hidden;
         gemm.gemm(false, true, batch, gh, hidden, 1f, h, prevSlot(t) * batch * hidden, hidden,
-                params.values(), wHh.offset(), hidden, 1f, into, intoOff, gh);
+                recurrentWeights(), recurrentOffset(), hidden, 1f, into, intoOff, gh);
     }
 
     /**

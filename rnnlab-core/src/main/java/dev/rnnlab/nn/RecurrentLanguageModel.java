@@ -10,7 +10,8 @@ import dev.rnnlab.tensor.Initializers;
  * LSTM layers (optionally bidirectional, dropout between layers), a linear output over every step and
  * the mean softmax cross-entropy over all T*B tokens. In training, the AWD-LSTM {@link Regularization}s
  * of its config act too: embedding dropout, locked dropout on the embedded input, between layers and on the
- * top layer's output, and the AR and TAR penalties (whose value is {@link #lastPenalty()}).
+ * top layer's output, DropConnect on W_hh, and the AR and TAR penalties (whose value is
+ * {@link #lastPenalty()}); a tied model's output layer uses the embedding matrix.
  *
  * <p>Use: {@link #forward} a time-major batch from an initial {@link RecurrentState}, then
  * {@link #backward} to accumulate dL/dtheta into {@link #parameters()}{@code .grads()} (and, if asked,
@@ -29,7 +30,7 @@ public final class RecurrentLanguageModel implements LanguageModel {
     private float[][] dropMasks = new float[0][];  // per layer below the top: 0 or 1/(1-p), [T*B*D*H]
     private float[][] dropped = new float[0][];    // the masked outputs fed to the next layer
     private final Regularization reg;
-    private Rng batchMasks;  // masks drawn once per batch for all streams (embedding rows): the same in every shard
+    private Rng batchMasks;  // masks drawn once per batch for all streams (embedding rows, W_hh): the same in every shard
     private final LockedDropout inputLock = new LockedDropout(), outputLock = new LockedDropout();
     private final LockedDropout[] hiddenLocks;
     private float[] rowKeep = new float[0];   // embedding dropout: per token 0 or 1/(1-p_e)
@@ -111,11 +112,12 @@ public final class RecurrentLanguageModel implements LanguageModel {
      */
     void setTraining(boolean training, Rng rng, Rng batchMasks) {
         boolean drops = config.dropout() > 0 || reg.embeddingDropout() > 0 || reg.inputDropout() > 0 || reg.hiddenDropout() > 0
-                || reg.outputDropout() > 0;
+                || reg.outputDropout() > 0 || reg.weightDrop() > 0;
         if (training && drops && (rng == null || batchMasks == null)) throw new IllegalArgumentException("dropout needs an Rng");
         this.training = training;
         this.dropoutRng = rng;
         this.batchMasks = batchMasks;
+        if (!training) for (RecurrentLayer layer : layers) for (RecurrentCell c : layer.directions) c.keepRecurrentWeights();
     }
 
     /** A zero state for {@code batch} streams. */
@@ -139,6 +141,12 @@ public final class RecurrentLanguageModel implements LanguageModel {
         int rows = steps * batch;
         float[] x = embedding != null ? embedding.forward(inputs, rows) : null;
         if (x != null && training && reg.embeddingDropout() > 0) x = dropEmbeddingRows(x, inputs, rows);
+        for (RecurrentLayer layer : layers) {
+            for (RecurrentCell c : layer.directions) {
+                if (training && reg.weightDrop() > 0) c.dropRecurrentWeights(reg.weightDrop(), batchMasks);
+                else c.keepRecurrentWeights();
+            }
+        }
         if (x != null && training && reg.inputDropout() > 0) x = inputLock.forward(x, steps, batch, config.embed(), reg.inputDropout(), dropoutRng);
         int[] tokens = embedding != null ? null : inputs;
         float[][] h0 = initial == null ? null : initial.h;

@@ -13,6 +13,9 @@ import dev.rnnlab.RnnlabException;
  *       (Gal and Ghahramani 2016; section 4.2): one mask per stream and feature for the whole batch, the
  *       same at every time step, on the embedded input, between stacked layers, and on the top layer's
  *       output before the linear layer.
+ *   <li>{@code weightDrop} p_w: DropConnect on every hidden-to-hidden matrix W_hh (Wan et al. 2013;
+ *       section 2): one mask over its entries per batch, the same for every stream and step, kept entries
+ *       scaled by 1/(1-p_w).
  *   <li>{@code activation} alpha: activation regularisation (AR, section 4.6), alpha * mean((m . h_t)^2)
  *       over the top layer's dropped outputs.
  *   <li>{@code temporalActivation} beta: temporal activation regularisation (TAR), beta * mean((h_t -
@@ -25,14 +28,14 @@ import dev.rnnlab.RnnlabException;
  * gradient only.
  */
 public record Regularization(float embeddingDropout, float inputDropout, float hiddenDropout, float outputDropout,
-                             float activation, float temporalActivation, boolean tieWeights) implements java.io.Serializable {
+                             float weightDrop, float activation, float temporalActivation, boolean tieWeights)
+        implements java.io.Serializable {
     /** None of them. */
-    public static final Regularization NONE = new Regularization(0, 0, 0, 0, 0, 0, false);
+    public static final Regularization NONE = builder().build();
 
-    /** These dropouts and penalties, without weight tying. */
-    public Regularization(float embeddingDropout, float inputDropout, float hiddenDropout, float outputDropout, float activation,
-                          float temporalActivation) {
-        this(embeddingDropout, inputDropout, hiddenDropout, outputDropout, activation, temporalActivation, false);
+    /** A builder with everything off. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Checks that every dropout is in [0, 1) and both penalties are finite and >= 0. */
@@ -41,6 +44,7 @@ public record Regularization(float embeddingDropout, float inputDropout, float h
         probability(inputDropout, "input dropout (--input-dropout)");
         probability(hiddenDropout, "hidden dropout (--hidden-dropout)");
         probability(outputDropout, "output dropout (--output-dropout)");
+        probability(weightDrop, "weight drop (--weight-drop)");
         if (!(activation >= 0) || Float.isInfinite(activation)) throw new RnnlabException("AR's alpha (--ar) must be >= 0, got " + activation);
         if (!(temporalActivation >= 0) || Float.isInfinite(temporalActivation)) {
             throw new RnnlabException("TAR's beta (--tar) must be >= 0, got " + temporalActivation);
@@ -64,6 +68,7 @@ public record Regularization(float embeddingDropout, float inputDropout, float h
         if (hiddenDropout > 0) locked.add(hiddenDropout + " between layers");
         if (outputDropout > 0) locked.add(outputDropout + " out");
         if (!locked.isEmpty()) parts.add("locked dropout " + String.join(", ", locked));
+        if (weightDrop > 0) parts.add("weight drop " + weightDrop + " on W_hh");
         if (activation > 0) parts.add("AR " + activation);
         if (temporalActivation > 0) parts.add("TAR " + temporalActivation);
         if (tieWeights) parts.add("embedding and output weights tied");
@@ -73,5 +78,48 @@ public record Regularization(float embeddingDropout, float inputDropout, float h
     /** Whether a dropout of the embedding or its output needs an embedding ({@code embed > 0}). */
     boolean needsEmbedding() {
         return embeddingDropout > 0 || inputDropout > 0 || tieWeights;
+    }
+
+    /** Whether a mask is drawn once for the whole batch (embedding rows, W_hh entries): the same in every shard. */
+    boolean hasBatchMasks() {
+        return embeddingDropout > 0 || weightDrop > 0;
+    }
+
+    /** The regularisers by name; each is off until set. */
+    public static final class Builder {
+        private float embeddingDropout, inputDropout, hiddenDropout, outputDropout, weightDrop, activation, temporalActivation;
+        private boolean tieWeights;
+
+        private Builder() {}
+
+        /** Drop whole rows of the embedding with probability p, per batch. */
+        public Builder embeddingDropout(float p) { embeddingDropout = p; return this; }
+
+        /** Locked dropout on the embedded input. */
+        public Builder inputDropout(float p) { inputDropout = p; return this; }
+
+        /** Locked dropout between stacked layers. */
+        public Builder hiddenDropout(float p) { hiddenDropout = p; return this; }
+
+        /** Locked dropout on the top layer's output. */
+        public Builder outputDropout(float p) { outputDropout = p; return this; }
+
+        /** DropConnect on the hidden-to-hidden weights. */
+        public Builder weightDrop(float p) { weightDrop = p; return this; }
+
+        /** AR's alpha. */
+        public Builder activation(float alpha) { activation = alpha; return this; }
+
+        /** TAR's beta. */
+        public Builder temporalActivation(float beta) { temporalActivation = beta; return this; }
+
+        /** Tie the output layer's weight to the embedding. */
+        public Builder tieWeights(boolean tie) { tieWeights = tie; return this; }
+
+        /** Checks and returns the regularisers. */
+        public Regularization build() {
+            return new Regularization(embeddingDropout, inputDropout, hiddenDropout, outputDropout, weightDrop, activation,
+                    temporalActivation, tieWeights);
+        }
     }
 }

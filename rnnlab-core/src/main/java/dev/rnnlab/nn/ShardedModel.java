@@ -70,8 +70,8 @@ public final class ShardedModel implements LanguageModel, AutoCloseable {
 
     @Override
     public void setTraining(boolean training, Rng rng) {
-        // masks over a whole batch (embedding rows) must be the same in every shard: equal streams of their own
-        boolean shared = rng != null && config.regularization().embeddingDropout() > 0;
+        // masks over a whole batch (embedding rows, W_hh entries) must be the same in every shard: equal streams of their own
+        boolean shared = rng != null && config.regularization().hasBatchMasks();
         long batchSeed = shared ? rng.nextLong() : 0;
         for (RecurrentLanguageModel r : replicas) {
             Rng own = rng == null ? null : rng.split();

@@ -24,7 +24,7 @@ class TiedWeightsCheckpointTest {
     @TempDir
     Path dir;
 
-    static final ModelConfig TIED = new ModelConfig(CellType.LSTM, 5, 6, 6, 1, false, 0f, new Regularization(0, 0, 0, 0, 0, 0, true));
+    static final ModelConfig TIED = new ModelConfig(CellType.LSTM, 5, 6, 6, 1, false, 0f, Regularization.builder().tieWeights(true).build());
 
     @Test
     void aTiedModelCountsTheMatrixOnceAndSavesItUnderBothNames() throws Exception {

@@ -48,12 +48,15 @@ class FiniteDifferenceTest {
                 out.add(Arguments.of(backend, new ModelConfig(cell, 5, 3, 3, 2, true, 0f), true));
                 out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 2, false, 0.3f), true));
                 // AWD-LSTM's regularisers: every dropout with its masks fixed, AR and TAR in the objective
-                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 3, 4, 2, false, 0f, new Regularization(0.3f, 0.3f, 0.3f, 0.3f, 2f, 1f)), true));
-                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 1, false, 0f, new Regularization(0, 0, 0, 0.4f, 0, 3f)), false));
-                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 3, 3, 2, true, 0.2f, new Regularization(0.2f, 0.2f, 0.2f, 0.2f, 1f, 1f)), true));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 3, 4, 2, false, 0f, Regularization.builder().embeddingDropout(0.3f).inputDropout(0.3f).hiddenDropout(0.3f)
+                        .outputDropout(0.3f).weightDrop(0.3f).activation(2f).temporalActivation(1f).build()), true));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 1, false, 0f, Regularization.builder().outputDropout(0.4f).weightDrop(0.5f).temporalActivation(3f).build()), false));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 3, 3, 2, true, 0.2f, Regularization.builder().embeddingDropout(0.2f).inputDropout(0.2f)
+                        .hiddenDropout(0.2f).outputDropout(0.2f).weightDrop(0.2f).activation(1f).temporalActivation(1f).build()), true));
                 // weight tying: one matrix, the embedding's gradient and the output layer's summed into it
-                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 4, 4, 2, false, 0f, new Regularization(0.2f, 0, 0, 0.2f, 1f, 1f, true)), true));
-                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 6, 3, 1, true, 0f, new Regularization(0, 0, 0, 0, 0, 0, true)), false));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 4, 4, 2, false, 0f, Regularization.builder().embeddingDropout(0.2f).outputDropout(0.2f)
+                        .activation(1f).temporalActivation(1f).tieWeights(true).build()), true));
+                out.add(Arguments.of(backend, new ModelConfig(cell, 5, 6, 3, 1, true, 0f, Regularization.builder().tieWeights(true).build()), false));
             }
         return out.stream();
     }

@@ -60,7 +60,8 @@ class ShardedModelTest {
     @ValueSource(ints = {2, 3})
     void shardsDropTheSameEmbeddingRowsAndWeighTheActivationPenalties(int shards) {
         Gemm gemm = Gemm.create(Gemm.Backend.AUTO, 1, false);
-        ModelConfig c = new ModelConfig(CellType.GRU, 7, 4, 6, 2, false, 0f, new Regularization(0.5f, 0, 0, 0, 2f, 1f));
+        ModelConfig c = new ModelConfig(CellType.GRU, 7, 4, 6, 2, false, 0f, Regularization.builder().embeddingDropout(0.5f).weightDrop(0.5f)
+                .activation(2f).temporalActivation(1f).build());
         RecurrentLanguageModel single = new RecurrentLanguageModel(c, gemm);
         single.initPyTorchDefault(new Rng(1));
         try (ShardedModel sharded = new ShardedModel(c, gemm, shards)) {

@@ -208,13 +208,15 @@ class ApiExamplesTest {
     @Order(8)
     void regulariseLikeAwdLstm() {
         // example: awd
-        Regularization awd = new Regularization(
-                0.1f,           // embedding dropout: whole rows of the embedding, per batch
-                0.2f,           // locked dropout on the embedded input,
-                0.2f,           //   between the layers,
-                0.3f,           //   and on the top layer's output (one mask per stream, all steps)
-                2f, 1f,         // AR alpha and TAR beta
-                true);          // the output layer's weight is the embedding
+        Regularization awd = Regularization.builder()
+                .embeddingDropout(0.1f)             // whole rows of the embedding, per batch
+                .inputDropout(0.2f)                 // locked dropout on the embedded input,
+                .hiddenDropout(0.2f)                //   between the layers,
+                .outputDropout(0.3f)                //   and on the top layer's output (one mask per stream)
+                .weightDrop(0.5f)                   // DropConnect on W_hh, one mask per batch
+                .activation(2f).temporalActivation(1f)   // AR alpha and TAR beta
+                .tieWeights(true)                   // the output layer's weight is the embedding
+                .build();
         RunSpec spec = RunSpec.builder().corpus(book).maxTokens(20_000).split("0.9,0.1").cell(CellType.LSTM)
                 .layers(2).hidden(32).embed(32).regularization(awd).optimizer("adam").lr(0.01).epochs(3).build();
         try (TrainingRun run = TrainingRun.builder(spec).build()) {
