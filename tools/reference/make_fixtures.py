@@ -3,7 +3,7 @@
 
 Run with Debian's python (python3-torch, python3-numpy):
 
-    /usr/bin/python3 tools/reference/make_fixtures.py [--out DIR]
+    /usr/bin/python3 tools/reference/make_fixtures.py [--out DIR] [--only CASE...]
 
 For every case below it builds the model of rnn_model.py (embedding or one-hot -> RNN/GRU/LSTM ->
 linear -> mean cross-entropy) with PyTorch's default initialisation, converts it to float64,
@@ -52,7 +52,7 @@ SMALL = dict(vocab=7, embed=0, hidden=6, steps=5, batch=3)
 
 
 def case(name, cell, layers=1, bidirectional=False, zero_state=False, **overrides):
-    cfg = dict(SMALL, cell=cell, layers=layers, bidirectional=bidirectional)
+    cfg = dict(SMALL, cell=cell, layers=layers, bidirectional=bidirectional, tie=False)
     cfg.update(overrides)
     return dict(name=name, config=cfg, zero_state=zero_state)
 
@@ -78,6 +78,9 @@ CASES = [
     case("lstm_l1_noinit", "lstm", zero_state=True),
     # The D2L chapter-8 shape, scaled down.
     case("lstm_v28_h16", "lstm", vocab=28, hidden=16, steps=35, batch=4),
+    # Weight tying: linear.weight is embedding.weight; its gradient is the sum of both uses.
+    case("lstm_embed_tied", "lstm", embed=6, tie=True),
+    case("gru_l2_bi_tied", "gru", layers=2, bidirectional=True, embed=12, tie=True),
 ]
 
 # Cases whose gradients are also checked against finite differences with gradcheck.
@@ -247,7 +250,7 @@ def check_activations(name, cell, pre):
 # ----------------------------------------------------------------------------------------------
 
 def build(cfg, dtype):
-    net = Net(cfg["cell"], cfg["vocab"], cfg["embed"], cfg["hidden"], cfg["layers"], cfg["bidirectional"])
+    net = Net(cfg["cell"], cfg["vocab"], cfg["embed"], cfg["hidden"], cfg["layers"], cfg["bidirectional"], cfg.get("tie", False))
     return net.to(dtype)
 
 
@@ -276,8 +279,9 @@ def make_case(spec, do_gradcheck):
         c0.requires_grad_(True)
 
     params = list(net.parameters())
-    names = [n for n, _ in net.named_parameters()]
-    assert names == list(net.state_dict().keys()), "every state_dict entry must be a parameter"
+    names = [n for n, _ in net.named_parameters()]     # a tied tensor once, under its first name
+    tied = {"linear.weight": "embedding.weight"} if cfg["tie"] else {}
+    assert names == [k for k in net.state_dict().keys() if k not in tied], "every state_dict entry must be a parameter"
 
     outputs, logits, hn, cn = net(x, h0, c0)
     loss = loss_fn(logits, y)
@@ -293,11 +297,14 @@ def make_case(spec, do_gradcheck):
 
     # Independent implementation of the equations: forward and (autograd) gradients.
     ref_params = {n: p.detach().clone().requires_grad_(True) for n, p in zip(names, params)}
+    leaves = list(ref_params.values())
+    for alias, of in tied.items():
+        ref_params[alias] = ref_params[of]            # the same leaf: autograd sums both uses
     ref_state = [s.detach().clone().requires_grad_(True) for s in state]
     r_out, r_logits, r_hn, r_cn, pre = reference_forward(ref_params, cfg, x, ref_state[0],
                                                          ref_state[1] if is_lstm else None)
     r_loss = loss_fn(r_logits, y)
-    r_grads = torch.autograd.grad(r_loss, list(ref_params.values()) + ref_state)
+    r_grads = torch.autograd.grad(r_loss, leaves + ref_state)
     worst = max([rel_diff(r_out, outputs), rel_diff(r_logits, logits), rel_diff(r_hn, hn),
                  abs(r_loss.item() - loss.item()) / abs(loss.item())]
                 + ([rel_diff(r_cn, cn)] if is_lstm else [])
@@ -328,7 +335,7 @@ def make_case(spec, do_gradcheck):
         "case": name,
         "dtype": "float64",
         "config": {k: cfg[k] for k in ("cell", "vocab", "embed", "hidden", "layers",
-                                       "bidirectional", "steps", "batch")},
+                                       "bidirectional", "steps", "batch")} | ({"tie": True} if tied else {}),
         "inputs": x.reshape(-1).tolist(),
         "targets": y.reshape(-1).tolist(),
         "h0": tjson(h0),
@@ -336,6 +343,8 @@ def make_case(spec, do_gradcheck):
     if is_lstm:
         doc["c0"] = tjson(c0)
     doc["params"] = {n: tjson(p) for n, p in zip(names, params)}
+    for alias, of in tied.items():                    # both names, as the state_dict (and rnnlab) hold them
+        doc["params"][alias] = doc["params"][of]
     doc["outputs"] = tjson(outputs)
     doc["logits"] = tjson(logits)
     doc["hn"] = tjson(hn)
@@ -343,6 +352,8 @@ def make_case(spec, do_gradcheck):
         doc["cn"] = tjson(cn)
     doc["loss"] = loss.item()
     doc["grads"] = {n: tjson(g) for n, g in zip(names, g_params)}
+    for alias, of in tied.items():                    # one tensor, one gradient: the sum over both uses
+        doc["grads"][alias] = doc["grads"][of]
     doc["grad_h0"] = tjson(g_state[0])
     if is_lstm:
         doc["grad_c0"] = tjson(g_state[1])
@@ -403,12 +414,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=DEFAULT_OUT, help="output directory (default: %(default)s)")
     ap.add_argument("--no-gradcheck", action="store_true", help="skip the (slower) gradcheck runs")
+    ap.add_argument("--only", nargs="*", metavar="CASE", help="make only these cases (and no checkpoint)")
     args = ap.parse_args()
     torch.set_num_threads(1)                 # fixed reduction order -> reproducible bits
     os.makedirs(args.out, exist_ok=True)
     # Build and verify every case first; write only when all checks passed.
     docs = []
     for spec in CASES:
+        if args.only and spec["name"] not in args.only:
+            continue
         doc, stats = make_case(spec, spec["name"] in GRADCHECK_CASES and not args.no_gradcheck)
         docs.append((doc, stats))
     for doc, stats in docs:
@@ -419,7 +433,8 @@ def main():
               f"max|grad|={gmax:.3g}  mean|pre|={stats['mean_abs_pre']:.3f} "
               f"sat={stats['saturated']:.1%}{extra}  ref_diff={stats['ref_diff']:.1e}"
               + ("  gradcheck=ok" if stats.get("gradcheck") else ""))
-    make_checkpoint(args.out)
+    if not args.only:
+        make_checkpoint(args.out)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ load_rnnlab_checkpoint.py.
       -> embedding (nn.Embedding(vocab, embed))   if embed > 0
          one-hot   (F.one_hot(x, vocab))          if embed == 0
       -> rnn       (nn.RNN tanh/relu, nn.GRU or nn.LSTM; time-major, dropout 0)
-      -> linear    (nn.Linear(D*hidden, vocab)) on every time step
+      -> linear    (nn.Linear(D*hidden, vocab)) on every time step; with tie, its weight IS the
+                   embedding's (weight tying: one tensor under both state_dict names)
       -> logits reshaped to (T*B, vocab), row t*B + b
     loss = F.cross_entropy(logits, targets.reshape(-1))   (mean over the T*B tokens)
 
@@ -24,7 +25,7 @@ GATES = {"rnn_tanh": 1, "rnn_relu": 1, "gru": 3, "lstm": 4}   # rows of weight_i
 
 
 class Net(nn.Module):
-    def __init__(self, cell, vocab, embed, hidden, layers, bidirectional):
+    def __init__(self, cell, vocab, embed, hidden, layers, bidirectional, tie=False):
         super().__init__()
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {CELLS}, not {cell!r}")
@@ -45,6 +46,10 @@ class Net(nn.Module):
             self.rnn = nn.RNN(nonlinearity=cell[len("rnn_"):], **common)
         d = 2 if bidirectional else 1
         self.linear = nn.Linear(d * hidden, vocab)
+        if tie:
+            if embed != d * hidden:
+                raise ValueError(f"weight tying needs embed == {d * hidden}, not {embed}")
+            self.linear.weight = self.embedding.weight
 
     def rnn_input(self, x):
         """Token ids (T, B) -> rnn input (T, B, embed or vocab) in the model's dtype."""

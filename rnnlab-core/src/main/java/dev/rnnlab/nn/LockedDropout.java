@@ -18,13 +18,27 @@ final class LockedDropout {
         int n = batch * width, all = steps * n;
         if (mask.length < n) mask = new float[n];
         if (out.length < all) out = new float[all];
-        float keep = 1f / (1f - p);
-        for (int i = 0; i < n; i++) mask[i] = rng.nextFloat() < p ? 0f : keep;
+        bernoulli(mask, n, p, rng);
         for (int t = 0; t < steps; t++) {
             int o = t * n;
             for (int i = 0; i < n; i++) out[o + i] = x[o + i] * mask[i];
         }
         return out;
+    }
+
+    /**
+     * Fills {@code mask[0, n)} with 0 (probability p) or 1/(1-p): four draws from each 64-bit random number,
+     * each a 16-bit uniform against p rounded to 1/65536, so a mask over a large W_hh costs a quarter of the
+     * random numbers one float each would.
+     */
+    static void bernoulli(float[] mask, int n, float p, Rng rng) {
+        float keep = 1f / (1f - p);
+        int threshold = Math.round(p * 65536f);
+        int i = 0;
+        while (i < n) {
+            long r = rng.nextLong();
+            for (int k = 0; k < 4 && i < n; k++, i++, r >>>= 16) mask[i] = (int) (r & 0xFFFF) < threshold ? 0f : keep;
+        }
     }
 
     /** dx = m . dy in place, over {@code steps} steps of the last forward's shape. */

@@ -137,12 +137,9 @@ abstract class RecurrentCell {
             whhDropped = new float[n];
             dWhh = new float[n];
         }
-        float keep = 1f / (1f - p);
+        LockedDropout.bernoulli(whhMask, n, p, rng);
         float[] w = params.values();
-        for (int i = 0, o = wHh.offset(); i < n; i++) {
-            whhMask[i] = rng.nextFloat() < p ? 0f : keep;
-            whhDropped[i] = w[o + i] * whhMask[i];
-        }
+        for (int i = 0, o = wHh.offset(); i < n; i++) whhDropped[i] = w[o + i] * whhMask[i];
         dropping = true;
     }
 

@@ -183,8 +183,7 @@ public final class RecurrentLanguageModel implements LanguageModel {
         int v = config.vocab(), e = config.embed();
         if (rowKeep.length < v) rowKeep = new float[v];
         if (embedded.length < rows * e) embedded = new float[rows * e];
-        float p = reg.embeddingDropout(), keep = 1f / (1f - p);
-        for (int i = 0; i < v; i++) rowKeep[i] = batchMasks.nextFloat() < p ? 0f : keep;
+        LockedDropout.bernoulli(rowKeep, v, reg.embeddingDropout(), batchMasks);
         for (int r = 0; r < rows; r++) {
             float k = rowKeep[inputs[r]];
             for (int j = 0, o = r * e; j < e; j++) embedded[o + j] = x[o + j] * k;

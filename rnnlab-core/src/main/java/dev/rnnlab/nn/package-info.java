@@ -20,6 +20,14 @@
  * with named views, PyTorch's state_dict names, so an optimizer or a clipper runs over one array.
  * Buffers for a (T, B) shape are allocated once and reused; nothing is allocated per time step.
  *
+ * <p>Regularisation (AWD-LSTM, {@link Regularization}) sits on the same path, in training only: embedding
+ * dropout after the gather (a row mask over the vocabulary), {@link LockedDropout} on the embedded input,
+ * between layers and on the top output (a [B][W] mask for all T steps; backward multiplies by the same
+ * mask), DropConnect inside each cell (the recurrent products read M . W_hh; the weight gradient is
+ * masked the same way), AR and TAR added to dL/d(top output) before the output dropout's backward, and
+ * weight tying as a second name for the embedding's slots in {@link Parameters} (both uses' gradients
+ * land in one place). Masks that cover the whole batch come from a stream every shard holds a copy of.
+ *
  * <p>{@link Models} is the one factory: a {@link ModelKind} (the engine's layers or D2L's scratch RNN), a
  * {@link ModelConfig} and an {@link Initialization} give the same model wherever it is built, for training,
  * for loading a checkpoint, or sharded over threads.

@@ -20,6 +20,12 @@
  * comparisons at equal wall-clock time): the epoch in progress ends after the batch that exhausts it and
  * counts as done. The budget is the sum of the epochs' batch time, so it survives a resume.
  *
+ * <p>The updates of an epoch can also be made elsewhere, in rounds ({@link ParallelRounds}, set by
+ * {@link Trainer#parallelRounds}): workers each run several batches from the current weights and the trainer
+ * takes back the averaged result, checking and reporting each round as it would a batch. Everything after the
+ * updates (validation, early stopping, the budget, divergence, the listeners) is the same code for both, so a
+ * run on a Spark cluster writes the checkpoints and logs of a run on one machine.
+ *
  * <p>The loop allocates no buffers per batch: the model keeps its activation and gradient arrays across
  * batches, and the optimizer and clipper work in place (TrainingAllocationTest).
  */

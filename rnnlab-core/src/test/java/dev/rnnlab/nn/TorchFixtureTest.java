@@ -32,7 +32,7 @@ class TorchFixtureTest {
     static final double REL = 1e-4;
     static final String[] CASES = {"rnn_tanh_l1", "rnn_relu_l1", "rnn_tanh_l2", "rnn_tanh_bi", "rnn_tanh_l2_bi",
             "gru_l1", "gru_l2", "gru_bi", "gru_l2_bi", "lstm_l1", "lstm_l2", "lstm_bi", "lstm_l2_bi",
-            "lstm_embed_l1", "gru_embed_l2", "lstm_l1_noinit", "lstm_v28_h16"};
+            "lstm_embed_l1", "gru_embed_l2", "lstm_l1_noinit", "lstm_v28_h16", "lstm_embed_tied", "gru_l2_bi_tied"};
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -69,8 +69,10 @@ class TorchFixtureTest {
     }
 
     static ModelConfig config(JsonNode c) {
+        // "tie": PyTorch's linear.weight is its embedding.weight (weight tying)
         return new ModelConfig(CellType.parse(c.get("cell").asText()), c.get("vocab").asInt(), c.get("embed").asInt(),
-                c.get("hidden").asInt(), c.get("layers").asInt(), c.get("bidirectional").asBoolean(), 0f);
+                c.get("hidden").asInt(), c.get("layers").asInt(), c.get("bidirectional").asBoolean(), 0f,
+                Regularization.builder().tieWeights(c.path("tie").asBoolean(false)).build());
     }
 
     /** Loads the fixture's weights into a new model. */
