@@ -106,9 +106,9 @@ public final class RecurrentLanguageModel implements LanguageModel {
     }
 
     /**
-     * As {@link #setTraining(boolean, Rng)}, with the masks that cover a whole batch (embedding rows) drawn
-     * from {@code batchMasks}: the shards of one batch give each replica an equal copy of it, so they all
-     * drop the same rows.
+     * As {@link #setTraining(boolean, Rng)}, with the masks that cover a whole batch (embedding rows, W_hh
+     * entries) drawn from {@code batchMasks}: the shards of one batch give each replica an equal copy of it,
+     * so they all drop the same ones.
      */
     void setTraining(boolean training, Rng rng, Rng batchMasks) {
         boolean drops = config.dropout() > 0 || reg.embeddingDropout() > 0 || reg.inputDropout() > 0 || reg.hiddenDropout() > 0

@@ -45,6 +45,7 @@ public final class SparkTraining implements AutoCloseable {
     private final SparkRounds rounds;
     private final CheckpointLock lock;
     private final Settings settings;
+    private final Path directory;  // null: nothing is written
     private double setupSeconds;
 
     /** How a run uses the cluster: partitions P, mini-batches per round K, validation every R rounds (0: per epoch), threads per task. */
@@ -112,7 +113,7 @@ public final class SparkTraining implements AutoCloseable {
                 throw e;
             }
             run.trainer().parallelRounds(rounds).addListener(rounds);
-            if (b.directory != null) writeSettings(b.directory, s);
+            directory = b.directory;
             settings = s;
             lock = held;
         } catch (RuntimeException | Error e) {
@@ -132,6 +133,8 @@ public final class SparkTraining implements AutoCloseable {
      */
     public List<EpochMetrics> run() {
         setupSeconds = rounds.warmUp();
+        // written when training starts, not when the run is built: a run refused before that leaves the directory as it was
+        if (directory != null) writeSettings(directory, settings);
         return run.run();
     }
 
