@@ -26,6 +26,24 @@ public final class InvalidSpecException extends RnnlabException {
         return problem;
     }
 
+    /**
+     * The command-line option that sets the field, as {@code rnnlab train} and {@code rnnlab-spark train}
+     * spell it: {@code model.hidden} is {@code --hidden}, {@code data.minFreq} {@code --min-freq}.
+     */
+    public String option() {
+        return switch (field) {
+            case "model.kind", "model.cell" -> "--model";
+            case "bptt.strategy" -> "--bptt";
+            case "bptt.maxMemoryBytes" -> "--max-memory";
+            default -> "--" + field.substring(field.indexOf('.') + 1).replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** The error as a command line reports it: "--hidden must be >= 1, got 0", or a parser's own message, which names what it read. */
+    public String optionMessage() {
+        return problem.startsWith(": ") ? problem.substring(2) : option() + " " + problem;
+    }
+
     static void require(boolean ok, String field, String problem) {
         if (!ok) throw new InvalidSpecException(field, problem);
     }

@@ -390,7 +390,7 @@ public final class TrainingRun implements AutoCloseable {
      * shell or file system might trip on made one hyphen: {@code "My Notes (v2).txt"} gives
      * {@code My-Notes-v2-lstm-h256}.
      */
-    static String directoryName(String corpusName, String model, int hidden) {
+    public static String directoryName(String corpusName, String model, int hidden) {
         String stem = corpusName.replaceFirst("\\.[A-Za-z0-9]{1,5}$", "")
                 .replaceAll("[^A-Za-z0-9._]+", "-").replaceAll("^[-.]+|[-.]+$", "");
         return (stem.isEmpty() ? "corpus" : stem) + "-" + model + "-h" + hidden;

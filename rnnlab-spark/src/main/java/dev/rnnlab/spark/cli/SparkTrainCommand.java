@@ -200,16 +200,14 @@ final class SparkTrainCommand implements Callable<Integer> {
         try {
             return b.build();
         } catch (dev.rnnlab.run.InvalidSpecException e) {
-            String field = e.field();
-            throw new RnnlabException("--" + field.substring(field.indexOf('.') + 1).replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT)
-                    + " " + e.problem());
+            throw new RnnlabException(e.optionMessage());
         }
     }
 
+    /** {@code rnnlab train}'s directory name for the run, marked as Spark's: {@code runs/book-lstm-h256-spark}. */
     private static String defaultName(RunSpec s) {
-        String c = Path.of(s.data().corpus().isEmpty() ? "timemachine" : s.data().corpus()).getFileName().toString()
-                .replaceFirst("\\.[A-Za-z0-9]{1,5}$", "").replaceAll("[^A-Za-z0-9._]+", "-");
-        return c + "-" + s.model().name() + "-h" + s.model().hidden() + "-spark";
+        String corpus = Path.of(s.data().corpus().isEmpty() ? "timemachine" : s.data().corpus()).getFileName().toString();
+        return TrainingRun.directoryName(corpus, s.model().name(), s.model().hidden()) + "-spark";
     }
 
     /** One line per epoch, and a line per round at most every 10 seconds in between. */
