@@ -5,12 +5,14 @@ import java.util.Locale;
 
 /**
  * The learning rate as a function of training progress, measured in epochs (fractional within an epoch).
- * Text form for the CLI: {@code constant}, {@code step:EVERY:GAMMA}, {@code cosine[:MIN_FRACTION]}, each
+ * The run's length is in epochs too: the epochs asked for, or, when a time budget will end the run
+ * sooner, the epochs it will have reached by then, estimated as it goes (see {@link Trainer}), so that a
+ * cosine over a ten-minute budget reaches its minimum at ten minutes. Text form for the CLI: {@code constant}, {@code step:EVERY:GAMMA}, {@code cosine[:MIN_FRACTION]}, each
  * with an optional linear warm-up over the first W epochs ({@link #withWarmup}).
  */
 public interface LearningRateSchedule {
-    /** The rate at {@code epoch} (0-based, fractional) of {@code totalEpochs}, for base rate {@code base}. */
-    double rate(double base, double epoch, int totalEpochs);
+    /** The rate at {@code epoch} (0-based, fractional) of a run {@code totalEpochs} long, for base rate {@code base}. */
+    double rate(double base, double epoch, double totalEpochs);
 
     /** One line naming the schedule and its settings, e.g. {@code cosine(min 0.1)}. */
     String describe();
@@ -18,7 +20,7 @@ public interface LearningRateSchedule {
     /** A schedule that keeps the base rate throughout. */
     static LearningRateSchedule constant() {
         return new LearningRateSchedule() {
-            public double rate(double base, double epoch, int total) {
+            public double rate(double base, double epoch, double total) {
                 return base;
             }
 
@@ -32,7 +34,7 @@ public interface LearningRateSchedule {
     static LearningRateSchedule step(int every, double gamma) {
         if (every < 1 || !(gamma > 0)) throw new RnnlabException("step schedule needs EVERY >= 1 and GAMMA > 0, e.g. step:10:0.5");
         return new LearningRateSchedule() {
-            public double rate(double base, double epoch, int total) {
+            public double rate(double base, double epoch, double total) {
                 return base * Math.pow(gamma, Math.floor(epoch / every));
             }
 
@@ -45,8 +47,8 @@ public interface LearningRateSchedule {
     /** Cosine annealing from base to base * minFraction over the whole run. */
     static LearningRateSchedule cosine(double minFraction) {
         return new LearningRateSchedule() {
-            public double rate(double base, double epoch, int total) {
-                double p = Math.min(1, epoch / Math.max(1, total));
+            public double rate(double base, double epoch, double total) {
+                double p = Math.min(1, epoch / Math.max(1e-9, total));
                 return base * (minFraction + (1 - minFraction) * 0.5 * (1 + Math.cos(Math.PI * p)));
             }
 
@@ -61,7 +63,7 @@ public interface LearningRateSchedule {
         if (epochs <= 0) return this;
         LearningRateSchedule after = this;
         return new LearningRateSchedule() {
-            public double rate(double base, double epoch, int total) {
+            public double rate(double base, double epoch, double total) {
                 double r = after.rate(base, epoch, total);
                 return epoch < epochs ? r * (epoch + 1e-9) / epochs : r;
             }
