@@ -14,7 +14,9 @@ import java.util.Locale;
 
 /**
  * Checkpoints a run: every N epochs, every M minutes and at the end into {@code DIR}, and whenever the
- * validation loss improves into {@code DIR/best} (model only). Before each save it checks the weights the
+ * validation loss improves into {@code DIR/best} (model only). While the run averages its weights
+ * ({@link dev.rnnlab.train.WeightAveraging}) the model saved is the average, and the training weights go
+ * into the optimizer file for a resume. Before each save it checks the weights the
  * save would keep, those after the epoch's last update: finite, and scoring the probe text (the
  * validation text when there is one, else the start of the training text) below the run's divergence
  * limit. A run whose last update blew the weights up therefore stops here, and the checkpoint of the last
@@ -74,24 +76,31 @@ public final class CheckpointSaver implements TrainingListener {
         boolean due = (everyEpochs > 0 && m.epoch() % everyEpochs == 0)
                 || (everyMinutes > 0 && (System.nanoTime() - lastSave) / 60e9 >= everyMinutes);
         if (!best && !due) return;
-        checkHealthy(t);
-        if (best) {
-            Checkpoint.write(dir.resolve(BEST), info, t.model(), vocab, null, 0, null);
-            bestSavedAt = m.epoch();
-        }
-        if (due) save(t);
+        t.withAveragedWeights(() -> {
+            checkHealthy(t);
+            if (best) {
+                Checkpoint.write(dir.resolve(BEST), info, t.model(), vocab, null, 0, null);
+                bestSavedAt = m.epoch();
+            }
+            if (due) save(t);
+            return null;
+        });
     }
 
     @Override
     public void trainingEnded(Trainer t) {
         if (savedAt != t.epochsDone()) {
-            checkHealthy(t);
-            save(t);
+            t.withAveragedWeights(() -> {
+                checkHealthy(t);
+                save(t);
+                return null;
+            });
         }
     }
 
+    /** Called with the averaged weights in the model while the run averages them: the model file holds the average. */
     private void save(Trainer t) {
-        Checkpoint.write(dir, info, t.model(), vocab, t.optimizer().state(), t.optimizer().steps(), t.progress());
+        Checkpoint.write(dir, info, t.model(), vocab, t.checkpointState(), t.optimizer().steps(), t.progress());
         lastSave = System.nanoTime();
         savedAt = t.epochsDone();
     }

@@ -132,7 +132,8 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
                         Initialization.parse(init)),
                 new OptimizationSpec(text(j, "optimizer", "sgd"), j.path("weightDecay").asDouble(0), j.path("lr").asDouble(1),
                         text(j, "schedule", "constant"), j.path("warmup").asDouble(0), j.path("clip").asDouble(1),
-                        j.path("epochs").asInt(CORPUS_DEFAULT), j.path("patience").asInt(0), j.path("seed").asLong(42)),
+                        j.path("epochs").asInt(CORPUS_DEFAULT), j.path("patience").asInt(0), j.path("seed").asLong(42),
+                        text(j, "averaging", "off")),
                 new BpttSpec(text(j, "bptt", "perbatch"), BpttSpec.DEFAULT_MAX_MEMORY),
                 CheckpointSpec.defaults());
     }
@@ -155,6 +156,7 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
         private Regularization regularization = Regularization.NONE;
         private Initialization init;
         private double weightDecay, lr, warmup, clip, saveMinutes;
+        private String averaging = "off";
         private long seed, maxMemoryBytes;
 
         private Builder(RunSpec s) {
@@ -167,6 +169,7 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
             OptimizationSpec o = s.optimization;
             optimizer = o.optimizer(); weightDecay = o.weightDecay(); lr = o.lr(); schedule = o.schedule(); warmup = o.warmup();
             clip = o.clip(); epochs = o.epochs(); patience = o.patience(); seed = o.seed();
+            averaging = o.averaging();
             strategy = s.bptt.strategy(); maxMemoryBytes = s.bptt.maxMemoryBytes();
             saveEvery = s.checkpoint.saveEvery(); saveMinutes = s.checkpoint.saveMinutes();
         }
@@ -215,6 +218,8 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
 
         /** The AWD-LSTM regularisers: embedding and locked dropouts, AR and TAR (default: none). */
         public Builder regularization(Regularization r) { regularization = r; return this; }
+        /** The regularisers set so far. */
+        public Regularization regularization() { return regularization; }
         /** Weight initialisation. */
         public Builder init(Initialization i) { init = i; return this; }
         /** "sgd", "momentum[:MU]", "adam" or "adamw". */
@@ -227,6 +232,8 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
         public Builder schedule(String s) { schedule = s; return this; }
         /** Warm-up epochs. */
         public Builder warmup(double e) { warmup = e; return this; }
+        /** When to start averaging the weights: "off", "nt[:N]", "from:EPOCH" or "last:FRACTION" (default off). */
+        public Builder averaging(String when) { averaging = when; return this; }
         /** Gradient-norm threshold; 0 disables. */
         public Builder clip(double theta) { clip = theta; return this; }
         /** Epochs. */
@@ -248,7 +255,7 @@ public record RunSpec(DataSpec data, ModelSpec model, OptimizationSpec optimizat
         public RunSpec build() {
             return new RunSpec(new DataSpec(corpus, tokens, normalize, minFreq, maxTokens, split, sampling, batch, steps),
                     new ModelSpec(kind, cell, hidden, layers, embed, bidirectional, dropout, init, regularization),
-                    new OptimizationSpec(optimizer, weightDecay, lr, schedule, warmup, clip, epochs, patience, seed),
+                    new OptimizationSpec(optimizer, weightDecay, lr, schedule, warmup, clip, epochs, patience, seed, averaging),
                     new BpttSpec(strategy, maxMemoryBytes), new CheckpointSpec(saveEvery, saveMinutes));
         }
     }

@@ -32,6 +32,7 @@ import dev.rnnlab.train.Trainer;
 import dev.rnnlab.train.TrainingConfig;
 import dev.rnnlab.train.TrainingDivergedException;
 import dev.rnnlab.train.TrainingListener;
+import dev.rnnlab.train.WeightAveraging;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,12 +155,12 @@ public final class TrainingRun implements AutoCloseable {
             OptimizationSpec o = spec.optimization();
             optimizer = Optimizer.parse(o.optimizer(), o.weightDecay(), model.parameters().size());
             TrainingConfig tc = new TrainingConfig(o.epochs(), o.lr(), LearningRateSchedule.parse(o.schedule()).withWarmup(o.warmup()),
-                    o.clip(), o.patience(), o.seed(), b.timeBudgetSeconds);
+                    o.clip(), o.patience(), o.seed(), b.timeBudgetSeconds, WeightAveraging.parse(o.averaging()));
             trainer = new Trainer(model, sampler, validation, tc, optimizer, strategy);
             resumed = b.resumeFrom != null;
             if (resumed) {
                 optimizer.restore(b.resumeFrom.optimizerState(), b.resumeFrom.optimizerSteps());
-                trainer.restore(b.resumeFrom.progress());
+                trainer.restore(b.resumeFrom.progress(), b.resumeFrom.optimizerState());
                 if (trainer.epochsDone() >= o.epochs()) {
                     throw new RnnlabException("checkpoint '" + b.resumeFrom.directory() + "' has already trained " + trainer.epochsDone()
                             + " of " + o.epochs() + " epochs; pass --epochs N with N > " + trainer.epochsDone() + " to continue");

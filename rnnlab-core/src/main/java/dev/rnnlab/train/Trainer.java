@@ -39,6 +39,14 @@ public final class Trainer {
     private final List<EpochMetrics> history = new ArrayList<>();
     private boolean stoppedEarly;
     private boolean outOfTime;  // not saved: it follows from history's seconds and the budget
+    // weight averaging (WeightAveraging): the running mean of the weights since epoch averagingFrom (1-based;
+    // 0: not averaging), over averagedUpdates updates; while the mean is in the model (for validation, a save,
+    // or after the run), the training weights wait in trainingWeights
+    private float[] average;
+    private long averagedUpdates;
+    private int averagingFrom;
+    private float[] trainingWeights;
+    private boolean averageInModel;
 
     /**
      * Trains {@code model} on {@code sampler}'s batches, validating on {@code validation} (in memory or a
@@ -84,6 +92,7 @@ public final class Trainer {
 
     /** Runs the remaining epochs (all of them, or those after a {@link #restore}). */
     public List<EpochMetrics> run() {
+        takeTrainingWeightsBack();
         for (TrainingListener l : listeners) l.trainingStarted(this);
         outOfTime = overBudget(trainedSeconds());
         while (epochsDone < config.epochs() && !stoppedEarly && !outOfTime) {
@@ -93,6 +102,7 @@ public final class Trainer {
             for (TrainingListener l : listeners) l.epochEnded(m, this);
         }
         for (TrainingListener l : listeners) l.trainingEnded(this);
+        putAverageInModel();  // the run's result is the averaged model; the training weights wait for a further run()
         return List.copyOf(history);
     }
 
@@ -114,7 +124,10 @@ public final class Trainer {
                 state.fill(0f);
                 strategy.startSequence();
             }
-            lr = config.schedule().rate(config.learningRate(), epochIndex + (double) batches / epoch.batches(), config.epochs());
+            double at = epochIndex + (double) batches / epoch.batches();
+            double length = runLength(at, secondsBefore + (System.nanoTime() - start) / 1e9);
+            if (average == null && config.averaging().startsAt(at, length)) startAveraging(epochIndex);
+            lr = config.schedule().rate(config.learningRate(), at, length);
             params.zeroGrads();
             double loss = strategy.computeGradients(model, batch, state, rng);
             String problem = divergence.problemWith(loss, model.config().vocab());
@@ -123,6 +136,7 @@ public final class Trainer {
             if (!Double.isFinite(norm)) throw diverged("the gradient norm became " + norm, epochIndex, batches);
             if (clipper.clips(norm)) clipped++;
             optimizer.step(params, lr);
+            if (average != null) addToAverage();
             int n = batch.steps() * batch.batchSize();
             lossSum += loss * n;
             tokens += n;
@@ -154,7 +168,12 @@ public final class Trainer {
         double lossSum = 0, normSum = 0, normMax = 0, lr = 0, validating = 0;
         int batches = 0, clipped = 0;
         for (int r = 0; r < count; r++) {
+            double at = epochIndex + (double) r / count;
+            if (average == null && config.averaging().startsAt(at, runLength(at, secondsBefore + (System.nanoTime() - start) / 1e9 - validating))) {
+                startAveraging(epochIndex);
+            }
             ParallelRounds.Round round = rounds.run(r, model, optimizer);
+            if (average != null) addToAverage();  // a round is one update of the weights here
             String problem = divergence.problemWith(round.meanLoss(), model.config().vocab());
             if (problem != null) throw diverged(problem + " in round " + (r + 1), epochIndex, batches + round.batches() - 1);
             if (!Double.isFinite(round.gradNormMax())) {
@@ -188,7 +207,7 @@ public final class Trainer {
         if (weights != null) throw diverged("the weights became " + weights + " after the last update", epochIndex, batches - 1);
         double valLoss = Double.NaN;
         if (validation != null) {
-            valLoss = Evaluator.evaluate(model, validation, sampler.batchSize(), sampler.steps()).meanLoss();
+            valLoss = withAveragedWeights(() -> Evaluator.evaluate(model, validation, sampler.batchSize(), sampler.steps()).meanLoss());
             String valProblem = divergence.problemWith(valLoss, model.config().vocab());
             if (valProblem != null) throw diverged("on the validation text " + valProblem, epochIndex, batches - 1);
             if (valLoss < bestValidation) {
@@ -196,6 +215,12 @@ public final class Trainer {
                 bestEpoch = epochIndex + 1;
             } else if (config.patience() > 0 && epochIndex + 1 - bestEpoch >= config.patience()) {
                 stoppedEarly = true;
+            }
+            if (average == null) {
+                List<Double> losses = new ArrayList<>();
+                for (EpochMetrics m : history) losses.add(m.validationLoss());
+                losses.add(valLoss);
+                if (config.averaging().startsAfterEpoch(losses)) startAveraging(epochIndex + 1);
             }
         }
         return new EpochMetrics(epochIndex + 1, config.epochs(), tokens, seconds, lossSum / Math.max(tokens, 1),
@@ -207,6 +232,84 @@ public final class Trainer {
         double sum = 0;
         for (EpochMetrics m : history) sum += m.seconds();
         return sum;
+    }
+
+    /**
+     * The run's length in epochs for the schedule: the epochs asked for, or, with a time budget, the epochs
+     * reached when it runs out if they are fewer, extrapolated from the pace so far ({@code at} epochs in
+     * {@code seconds}). The estimate follows the pace, so a schedule over a budget ends with the budget.
+     */
+    private double runLength(double at, double seconds) {
+        if (config.timeBudgetSeconds() <= 0 || at <= 0 || seconds <= 0) return config.epochs();
+        return Math.min(config.epochs(), at * config.timeBudgetSeconds() / seconds);
+    }
+
+    private void startAveraging(int epochIndex) {
+        average = new float[model.parameters().size()];
+        averagedUpdates = 0;
+        averagingFrom = epochIndex + 1;
+    }
+
+    /** w_bar &lt;- w_bar + (w - w_bar) / k after the k-th averaged update (the first copies w). */
+    private void addToAverage() {
+        float[] w = model.parameters().values();
+        averagedUpdates++;
+        float rate = (float) (1.0 / averagedUpdates);
+        for (int i = 0; i < w.length; i++) average[i] += (w[i] - average[i]) * rate;
+    }
+
+    /**
+     * Runs {@code action} with the weights the run stands for in the model: the average while averaging
+     * (validation scores it, a checkpoint saves it), else the training weights as they are. The training
+     * weights are back in place afterwards.
+     */
+    public <T> T withAveragedWeights(java.util.function.Supplier<T> action) {
+        if (average == null || averageInModel) return action.get();
+        putAverageInModel();
+        try {
+            return action.get();
+        } finally {
+            takeTrainingWeightsBack();
+        }
+    }
+
+    private void putAverageInModel() {
+        if (average == null || averageInModel || averagedUpdates == 0) return;
+        float[] w = model.parameters().values();
+        if (trainingWeights == null) trainingWeights = new float[w.length];
+        System.arraycopy(w, 0, trainingWeights, 0, w.length);
+        System.arraycopy(average, 0, w, 0, w.length);
+        averageInModel = true;
+    }
+
+    private void takeTrainingWeightsBack() {
+        if (!averageInModel) return;
+        System.arraycopy(trainingWeights, 0, model.parameters().values(), 0, trainingWeights.length);
+        averageInModel = false;
+    }
+
+    /** The epoch (1-based) from which the weights are averaged, or 0 while they are not ({@link WeightAveraging}). */
+    public int averagingFrom() {
+        return averagingFrom;
+    }
+
+    /** The updates averaged so far (0 while not averaging). */
+    public long averagedUpdates() {
+        return averagedUpdates;
+    }
+
+    /** What a checkpoint's optimizer file keeps: the optimizer's state and, while averaging, the training weights. */
+    public static final String TRAINING_WEIGHTS = "training_weights";
+
+    /**
+     * The optimizer's state for a checkpoint, and while averaging also the training weights under
+     * {@link #TRAINING_WEIGHTS}; the model file then holds the average, so save inside {@link #withAveragedWeights}.
+     */
+    public java.util.Map<String, float[]> checkpointState() {
+        if (average == null || averagedUpdates == 0) return optimizer.state();
+        java.util.Map<String, float[]> state = new java.util.LinkedHashMap<>(optimizer.state());
+        state.put(TRAINING_WEIGHTS, averageInModel ? trainingWeights : model.parameters().values());
+        return state;
     }
 
     private boolean overBudget(double seconds) {
@@ -279,15 +382,56 @@ public final class Trainer {
 
     /** What a checkpoint stores besides parameters and optimizer state. */
     public record Progress(int epochsDone, long[] rngState, double bestValidation, int bestEpoch, boolean stoppedEarly,
-                           List<EpochMetrics> history) {}
+                           List<EpochMetrics> history, int averagingFrom, long averagedUpdates) {
+        /** The progress of a run that does not average its weights. */
+        public Progress(int epochsDone, long[] rngState, double bestValidation, int bestEpoch, boolean stoppedEarly,
+                        List<EpochMetrics> history) {
+            this(epochsDone, rngState, bestValidation, bestEpoch, stoppedEarly, history, 0, 0);
+        }
+    }
 
     /** The progress so far, for a checkpoint. */
     public Progress progress() {
-        return new Progress(epochsDone, rng.state(), bestValidation, bestEpoch, stoppedEarly, List.copyOf(history));
+        return new Progress(epochsDone, rng.state(), bestValidation, bestEpoch, stoppedEarly, List.copyOf(history),
+                averagingFrom, averagedUpdates);
     }
 
-    /** Continues from a checkpoint's progress (parameters and optimizer state are restored by the caller). */
+    /**
+     * Continues from a checkpoint of a run that may have been averaging its weights: {@code state} is what
+     * {@link #checkpointState} saved, and the model holds the checkpoint's weights (while averaging, the
+     * average, so they become the average and the training weights come from {@code state}). The optimizer
+     * is restored by the caller.
+     */
+    public void restore(Progress p, java.util.Map<String, float[]> state) {
+        restoreProgress(p);
+        average = null;
+        averageInModel = false;
+        averagingFrom = p.averagingFrom();
+        averagedUpdates = p.averagedUpdates();
+        if (averagingFrom == 0) return;
+        float[] w = model.parameters().values();
+        average = w.clone();
+        if (averagedUpdates == 0) return;  // averaging began at the save: nothing averaged yet, the model is the training weights
+        float[] training = state.get(TRAINING_WEIGHTS);
+        if (training == null || training.length != w.length) {
+            throw new dev.rnnlab.RnnlabException("the checkpoint averages its weights but keeps no training weights ("
+                    + TRAINING_WEIGHTS + " in its optimizer file): it is damaged; resume from another one or start over");
+        }
+        System.arraycopy(training, 0, w, 0, w.length);
+    }
+
+    /**
+     * Continues from a checkpoint's progress (parameters and optimizer state are restored by the caller), of
+     * a run that was not averaging its weights; {@link #restore(Progress, java.util.Map)} takes any.
+     */
     public void restore(Progress p) {
+        if (p.averagingFrom() > 0) {
+            throw new IllegalArgumentException("this progress averages weights: restore it with restore(progress, checkpointState)");
+        }
+        restoreProgress(p);
+    }
+
+    private void restoreProgress(Progress p) {
         epochsDone = p.epochsDone();
         rng = Rng.fromState(p.rngState());
         bestValidation = p.bestValidation();

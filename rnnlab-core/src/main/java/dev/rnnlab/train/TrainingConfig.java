@@ -6,12 +6,14 @@ import dev.rnnlab.RnnlabException;
  * The knobs of a training run that are not the model, the data or the optimizer: epochs, base learning
  * rate and its schedule, the clipping threshold theta, early-stopping patience (0 = off) on validation
  * loss, the seed every random choice flows from, and a budget of training seconds (0 = none) after
- * which the run stops mid-epoch, for comparisons at equal wall-clock time.
+ * which the run stops mid-epoch, for comparisons at equal wall-clock time, and when to start averaging
+ * the weights ({@link WeightAveraging}).
  */
 public record TrainingConfig(int epochs, double learningRate, LearningRateSchedule schedule, double clip, int patience, long seed,
-                             double timeBudgetSeconds) {
-    /** Checks the settings; a null {@code schedule} becomes the constant one. */
+                             double timeBudgetSeconds, WeightAveraging averaging) {
+    /** Checks the settings; a null {@code schedule} becomes the constant one, a null {@code averaging} off. */
     public TrainingConfig {
+        if (averaging == null) averaging = WeightAveraging.OFF;
         if (!(timeBudgetSeconds >= 0) || Double.isInfinite(timeBudgetSeconds)) {
             throw new RnnlabException("time budget must be >= 0 seconds (0 = none), got " + timeBudgetSeconds);
         }
@@ -21,9 +23,15 @@ public record TrainingConfig(int epochs, double learningRate, LearningRateSchedu
         if (schedule == null) schedule = LearningRateSchedule.constant();
     }
 
+    /** The settings without weight averaging. */
+    public TrainingConfig(int epochs, double learningRate, LearningRateSchedule schedule, double clip, int patience, long seed,
+                          double timeBudgetSeconds) {
+        this(epochs, learningRate, schedule, clip, patience, seed, timeBudgetSeconds, WeightAveraging.OFF);
+    }
+
     /** The settings without a time budget. */
     public TrainingConfig(int epochs, double learningRate, LearningRateSchedule schedule, double clip, int patience, long seed) {
-        this(epochs, learningRate, schedule, clip, patience, seed, 0);
+        this(epochs, learningRate, schedule, clip, patience, seed, 0, WeightAveraging.OFF);
     }
 
     /** D2L 8.5's settings: lr 1, clip 1, constant rate, no early stopping. */

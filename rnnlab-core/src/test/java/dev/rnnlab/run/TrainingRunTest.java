@@ -101,6 +101,33 @@ class TrainingRunTest {
     }
 
     @Test
+    void aRunThatAveragesItsWeightsSavesTheAverageAndResumesBitIdentically() {
+        Path straight = dir.resolve("straight"), cut = dir.resolve("cut");
+        float[] expected;
+        try (TrainingRun run = TrainingRun.builder(lstm(3).toBuilder().averaging("from:2").build()).gemm(gemm)
+                .checkpointDirectory(straight).build()) {
+            run.run();
+            expected = run.model().parameters().values().clone();
+            assertThat(run.trainer().averagingFrom()).isEqualTo(2);
+        }
+        Checkpoint.Loaded whole = Checkpoint.read(straight, gemm);
+        // the model file is the average; the training weights, which differ, wait in the optimizer file
+        assertThat(whole.model().parameters().values()).isEqualTo(expected);
+        assertThat(whole.optimizerState().get(dev.rnnlab.train.Trainer.TRAINING_WEIGHTS)).isNotEqualTo(expected);
+        try (TrainingRun run = TrainingRun.builder(lstm(2).toBuilder().averaging("from:2").build()).gemm(gemm)
+                .checkpointDirectory(cut).build()) {
+            run.run();
+        }
+        Checkpoint.Loaded saved = Checkpoint.read(cut, gemm);
+        RunSpec more = RunSpec.of(saved.info()).toBuilder().epochs(3).build();
+        assertThat(more.optimization().averaging()).isEqualTo("from:2");
+        try (TrainingRun run = TrainingRun.builder(more).gemm(gemm).checkpointDirectory(cut).resumeFrom(saved).build()) {
+            assertThat(run.run()).hasSize(3);
+            assertThat(run.model().parameters().values()).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void anExistingCheckpointIsNeitherReplacedByMistakeNorSharedWithARunningRun() {
         Path ck = dir.resolve("ck");
         try (TrainingRun run = TrainingRun.builder(lstm(1)).gemm(gemm).checkpointDirectory(ck).build()) {
