@@ -20,6 +20,7 @@ import dev.rnnlab.nn.ModelKind;
 import dev.rnnlab.nn.Regularization;
 import dev.rnnlab.plot.TrainingCurveChart;
 import dev.rnnlab.run.OptimizationSpec;
+import dev.rnnlab.run.Recipe;
 import dev.rnnlab.run.RunSpec;
 import dev.rnnlab.run.TrainingRun;
 import dev.rnnlab.tensor.Gemm;
@@ -29,6 +30,7 @@ import dev.rnnlab.train.EpochMetrics;
 import dev.rnnlab.train.Trainer;
 import dev.rnnlab.train.TrainingConfig;
 import dev.rnnlab.train.TrainingListener;
+import dev.rnnlab.train.WeightAveraging;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +52,10 @@ import picocli.CommandLine.Spec;
         description = {"Trains a recurrent language model, D2L chapter 8 style, and prints a generated sample at the end.",
             "Defaults are D2L's: the first 10,000 characters of The Time Machine, batch 32, 35 steps, hidden 512, SGD lr 1,"
                 + " clip 1, sequential partitioning, 500 epochs (--max-tokens 0 for the whole book). The Time Machine"
-                + " ships with rnnlab, so this needs neither network nor cache."})
+                + " ships with rnnlab, so this needs neither network nor cache.",
+            "A text FILE given without model or optimisation options gets settings chosen for it and the time budget"
+                + " instead (--recipe auto: a 2-layer LSTM, Adam with a cosine decay over --time-budget, default 5m, and"
+                + " dropout as the text's size calls for); the first lines say what was chosen and why."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -152,15 +157,27 @@ final class TrainCommand implements Callable<Integer> {
     double weightDecay;
 
     @Option(names = "--schedule", paramLabel = "constant|step:EVERY:GAMMA|cosine[:MIN]", defaultValue = "constant",
-            description = "Learning-rate schedule over epochs (default: ${DEFAULT-VALUE}).")
+            description = "Learning-rate schedule over the run: its epochs, or its --time-budget when that ends it sooner (default: ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up epochs (default: ${DEFAULT-VALUE}).")
     double warmup;
 
+    @Option(names = "--average", paramLabel = "off|nt[:N]|from:EPOCH|last:FRACTION", defaultValue = "off",
+            description = "Average the weights from a point on (Polyak averaging): validation, checkpoints and the result use the"
+                    + " average. nt[:N] is AWD-LSTM's NT-ASGD trigger (start when validation is worse than the best before the"
+                    + " last N epochs, N = 5); last:F averages over the last fraction F of the run (default: ${DEFAULT-VALUE}).")
+    String average;
+
     @Option(names = "--split", paramLabel = "TRAIN,VAL[,TEST]",
             description = "Contiguous split fractions, e.g. 0.9,0.1 (nanoGPT) or 0.95,0.05,0 (char-rnn); default: train on everything as D2L does.")
     String split;
+
+    @Option(names = "--recipe", paramLabel = "auto|d2l",
+            description = "auto: choose the model, regularisation and schedule for the text and the time budget (--time-budget,"
+                    + " default 5m), keeping any option given; d2l: D2L's settings. Default: auto for a text FILE given without"
+                    + " model or optimisation options, else d2l.")
+    String recipe;
 
     @Option(names = "--time-budget", paramLabel = "DURATION",
             description = "Stop once this much time has gone into training batches (validation not counted), e.g. 90s, 10m, 1.5h:"
@@ -272,7 +289,8 @@ final class TrainCommand implements Callable<Integer> {
             Map.entry("--dropout", s -> s.model().dropout()), Map.entry("--batch", s -> s.data().batch()),
             Map.entry("--steps", s -> s.data().steps()), Map.entry("--sampling", s -> s.data().sampling().id()),
             Map.entry("--optimizer", s -> s.optimization().optimizer()),
-            Map.entry("--weight-decay", s -> s.optimization().weightDecay()), Map.entry("--split", s -> s.data().split()),
+            Map.entry("--weight-decay", s -> s.optimization().weightDecay()),
+            Map.entry("--average", s -> s.optimization().averaging()), Map.entry("--split", s -> s.data().split()),
             Map.entry("--seed", s -> s.optimization().seed()), Map.entry("--init", s -> s.model().init().id()),
             Map.entry("--bptt", s -> s.bptt().strategy()),
             Map.entry("--embedding-dropout", s -> s.model().regularization().embeddingDropout()),
@@ -283,6 +301,15 @@ final class TrainCommand implements Callable<Integer> {
             Map.entry("--tar", s -> s.model().regularization().temporalActivation()),
             Map.entry("--tie-weights", s -> s.model().regularization().tieWeights()),
             Map.entry("--weight-drop", s -> s.model().regularization().weightDrop()));
+
+    /** Options that choose the model or how it is fitted: giving any of them means choosing these by hand (no auto recipe). */
+    private static final List<String> MODEL_AND_OPTIMISATION = List.of("--model", "--hidden", "--layers", "--embed", "--bidirectional",
+            "--dropout", "--embedding-dropout", "--input-dropout", "--hidden-dropout", "--output-dropout", "--weight-drop", "--ar",
+            "--tar", "--tie-weights", "--batch", "--steps", "--sampling", "--lr", "--clip", "--optimizer", "--weight-decay",
+            "--schedule", "--warmup", "--bptt", "--init", "--average");
+
+    private Recipe chosenRecipe;  // null: D2L's defaults fill what the options leave open
+    private double budgetSeconds;  // 0: none
 
     @Override
     public Integer call() {
@@ -317,7 +344,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             String unit = s.data().tokens() == Tokenizer.CHAR ? "char" : "word";
             TrainingRun.Builder b = TrainingRun.builder(s).gemm(gemm).dataDir(corpusOptions.dataDir).resumeFrom(resumed).overwrite(overwrite)
-                    .shards(shards).timeBudgetSeconds(timeBudget == null ? 0 : parseDuration(timeBudget)).metricsLog(log)
+                    .shards(shards).timeBudgetSeconds(budgetSeconds).metricsLog(log)
                     .diagnostics(diagnostics ? probeSteps : 0).listener(new ConsoleProgress(out, Terminal.isInteractive(), unit))
                     .warnings(w -> {
                         err.println("rnnlab: " + w);
@@ -386,6 +413,11 @@ final class TrainCommand implements Callable<Integer> {
         Path dir = run.checkpointDirectory().orElseThrow();
         Path logFile = run.metricsLog().orElseThrow();
         Path plotFile = plot != null ? plot : dir.resolve("curve.png");
+        if (chosenRecipe != null) {
+            out.printf(Locale.ROOT, "recipe auto for this text and a %s budget (options given are kept; --recipe d2l for D2L's settings): %s%n",
+                    timeBudget != null ? timeBudget : "5m (default)", chosenRecipe.describe());
+            out.println("  why: " + String.join("; ", chosenRecipe.reasons()));
+        }
         out.printf(Locale.ROOT, "corpus %s: %,d %s tokens%s, vocabulary %,d%s%n", loaded.source(), c.length(), unit,
                 c.length() < loaded.corpus().length() ? String.format(Locale.ROOT, " (the first of %,d: --max-tokens %d; 0 for all)",
                         loaded.corpus().length(), s.data().maxTokens()) : "",
@@ -402,6 +434,22 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (run.resumed()) {
             out.printf(Locale.ROOT, "resuming %s after epoch %d of %d%n", resume, trainer.epochsDone(), s.optimization().epochs());
+        }
+        if (!(trainer.config().averaging() instanceof WeightAveraging.Off)) {
+            out.printf("weight averaging: %s%s%n", trainer.config().averaging().describe(), trainer.averagingFrom() > 0
+                    ? String.format(Locale.ROOT, ", averaging since epoch %d", trainer.averagingFrom()) : "");
+            trainer.addListener(new TrainingListener() {
+                private int announced = trainer.averagingFrom();
+
+                @Override
+                public void epochEnded(EpochMetrics e, Trainer t) {
+                    if (announced == 0 && t.averagingFrom() > 0) {
+                        announced = t.averagingFrom();
+                        out.printf(Locale.ROOT, "  averaging the weights from epoch %d on: validation, checkpoints and the result use the average%n",
+                                announced);
+                    }
+                }
+            });
         }
         out.printf("checkpoints in %s, metrics in %s%n", dir, logFile);
         out.flush();
@@ -513,9 +561,41 @@ final class TrainCommand implements Callable<Integer> {
                             .hiddenDropout(hiddenDropout).outputDropout(outputDropout).weightDrop(weightDrop).activation(ar)
                             .temporalActivation(tar).tieWeights(tieWeights).build())
                     .optimizer(optimizer).weightDecay(weightDecay).lr(lr).schedule(schedule).warmup(warmup).clip(clip)
+                    .averaging(average)
                     .epochs(epochs == null ? RunSpec.CORPUS_DEFAULT : epochs).patience(patience).seed(seed)
                     .bptt(bptt).maxMemory(maxMemory).saveEvery(saveEvery).saveMinutes(saveMinutes);
-        return SpecOptions.build(SpecOptions.model(b, model));
+        SpecOptions.model(b, model);
+        budgetSeconds = timeBudget == null ? 0 : parseDuration(timeBudget);
+        chosenRecipe = recipeFor();
+        if (chosenRecipe != null) {
+            var parsed = spec.commandLine().getParseResult();
+            chosenRecipe.applyTo(b, parsed::hasMatchedOption);
+            if (budgetSeconds == 0) budgetSeconds = Recipe.DEFAULT_BUDGET_SECONDS;
+        }
+        return SpecOptions.build(b);
+    }
+
+    /** The auto recipe when --recipe auto says so, or by default for a text file given without model or optimisation options. */
+    private Recipe recipeFor() {
+        String r = recipe == null ? "" : recipe.toLowerCase(Locale.ROOT);
+        if (!r.isEmpty() && !r.equals("auto") && !r.equals("d2l")) throw new RnnlabException("unknown --recipe '" + recipe + "': use auto or d2l");
+        if (resume != null || r.equals("d2l")) return null;
+        Path text = file != null ? file : corpusOptions.corpus != null && !Dataset.isNamed(corpusOptions.corpus) ? Path.of(corpusOptions.corpus) : null;
+        boolean textFile = text != null && Files.isRegularFile(text);
+        if (r.isEmpty()) {
+            var parsed = spec.commandLine().getParseResult();
+            if (!textFile || MODEL_AND_OPTIMISATION.stream().anyMatch(parsed::hasMatchedOption)) return null;
+        } else if (!textFile) {
+            throw new RnnlabException("--recipe auto sizes the model by the text: give a text FILE (not a named corpus or a prepared directory)");
+        }
+        long size;
+        try {
+            size = Files.size(text);  // bytes: the characters of ASCII text, an upper bound for UTF-8
+        } catch (java.io.IOException e) {
+            return null;  // unreadable: reading the corpus reports it
+        }
+        long tokens = Math.max(2, maxTokens != null && maxTokens > 0 ? Math.min(maxTokens, size) : size);
+        return Recipe.forText(tokens, budgetSeconds > 0 ? budgetSeconds : Recipe.DEFAULT_BUDGET_SECONDS);
     }
 
     /**

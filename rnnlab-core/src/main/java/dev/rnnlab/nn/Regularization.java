@@ -75,6 +75,13 @@ public record Regularization(float embeddingDropout, float inputDropout, float h
         return String.join(", ", parts);
     }
 
+    /** A builder that starts from these settings. */
+    public Builder toBuilder() {
+        return builder().embeddingDropout(embeddingDropout).inputDropout(inputDropout).hiddenDropout(hiddenDropout)
+                .outputDropout(outputDropout).weightDrop(weightDrop).activation(activation).temporalActivation(temporalActivation)
+                .tieWeights(tieWeights);
+    }
+
     /** Whether a dropout of the embedding or its output needs an embedding ({@code embed > 0}). */
     boolean needsEmbedding() {
         return embeddingDropout > 0 || inputDropout > 0 || tieWeights;

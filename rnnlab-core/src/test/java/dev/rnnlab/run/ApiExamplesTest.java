@@ -229,6 +229,25 @@ class ApiExamplesTest {
 
     @Test
     @Order(9)
+    void chooseSettingsForATextAndABudget() {
+        // example: recipe
+        Recipe recipe = Recipe.forText(20_000, 4);                  // 20,000 characters, 4 seconds of training
+        printed.add(recipe.describe() + "; " + String.join("; ", recipe.reasons()));
+        RunSpec spec = recipe.applyTo(RunSpec.builder().corpus(book).maxTokens(20_000).averaging("last:0.3"),
+                option -> false)                                     // nothing chosen by hand: take every choice
+                .build();
+        try (TrainingRun run = TrainingRun.builder(spec).timeBudgetSeconds(4).build()) {
+            List<EpochMetrics> history = run.run();                  // the cosine decay ends with the budget
+            printed.add("validation loss " + history.getLast().validationLoss() + " with weights averaged from epoch "
+                    + run.trainer().averagingFrom());
+        }
+        // end
+        assertThat(printed.get(printed.size() - 2)).startsWith("lstm 2 x 256");
+        assertThat(printed.getLast()).doesNotContain("from epoch 0");
+    }
+
+    @Test
+    @Order(10)
     void theDocumentShowsExactlyTheseExamples() throws IOException {
         Path doc = Path.of("..", "docs", "API.md");
         String source = Files.readString(Path.of("src/test/java/dev/rnnlab/run/ApiExamplesTest.java"));
@@ -242,6 +261,6 @@ class ApiExamplesTest {
             assertThat(markdown).as("docs/API.md shows example '" + m.group(2) + "' as the test runs it").contains(code);
             examples++;
         }
-        assertThat(examples).isEqualTo(11);
+        assertThat(examples).isEqualTo(12);
     }
 }

@@ -1,0 +1,102 @@
+package dev.rnnlab.run;
+
+import dev.rnnlab.RnnlabException;
+import dev.rnnlab.nn.Regularization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/**
+ * Settings that give a good character-level model of a text in a given training time, for a user who
+ * only names the text: the architecture, the regularisation and the schedule, chosen from the text's size
+ * and the time budget, with the reason for each.
+ *
+ * <p>The rules, and what they rest on (docs/RESULTS.md, "Defaults"; tiny Shakespeare, 1.1 M characters, on
+ * 2 cores):
+ * <ul>
+ *   <li>A 2-layer LSTM of 256 units, one-hot input, batch 32 x 50 steps. Wider layers learn more per
+ *       character but read fewer of them: at 2 and 10 minutes, 384 and 512 units ended behind 256, so the
+ *       width grows only with budgets long enough to read the text many times over.
+ *   <li>Adam at 0.004 with a cosine decay to 0 over the budget (the schedule runs over the time budget,
+ *       {@link dev.rnnlab.train.Trainer}), clipping at 5: the decay is worth 0.05 nats at 2 minutes.
+ *   <li>Locked dropout between the layers and on the output, stronger the more passes over the text the
+ *       budget allows (a small text read many times needs it, a large one read once does not).
+ *   <li>A 90/10 split when none is given, so the run reports a held-out loss and keeps its best model.
+ *   <li>Epochs enough that the budget ends the run.
+ * </ul>
+ *
+ * @param hidden         hidden units per layer
+ * @param layers         stacked LSTM layers
+ * @param batch          streams per mini-batch
+ * @param steps          time steps per mini-batch
+ * @param lr             Adam's base rate
+ * @param regularization the dropouts chosen
+ * @param passes         how many times the budget reads the text, as estimated (at {@link #CHARS_PER_SECOND})
+ * @param reasons        why, one phrase per choice, for the first lines of a run
+ */
+public record Recipe(int hidden, int layers, int batch, int steps, double lr, Regularization regularization, double passes,
+                     List<String> reasons) {
+    /** The budget when none is given: a few minutes. */
+    public static final double DEFAULT_BUDGET_SECONDS = 300;
+
+    /** The 2-layer LSTM-256's training speed on 2 cores as measured (AMD EPYC, --shards 2): what the pass estimate assumes. */
+    public static final double CHARS_PER_SECOND = 24_000;
+
+    /** The split when none is given. */
+    public static final String SPLIT = "0.9,0.1";
+
+    /** The settings for a text of {@code tokens} tokens trained for {@code budgetSeconds}. */
+    public static Recipe forText(long tokens, double budgetSeconds) {
+        if (tokens < 2) throw new RnnlabException("a recipe needs a text of at least 2 tokens, got " + tokens);
+        if (!(budgetSeconds > 0)) throw new RnnlabException("a recipe needs a time budget > 0 seconds, got " + budgetSeconds);
+        double passes = CHARS_PER_SECOND * budgetSeconds / tokens;
+        List<String> why = new ArrayList<>();
+        int hidden = passes >= 40 && budgetSeconds >= 1800 ? 384 : 256;
+        why.add(String.format(Locale.ROOT, "the budget reads the text about %s times at ~%,.0f chars/s on 2 cores", round(passes),
+                CHARS_PER_SECOND));
+        why.add(hidden == 256 ? "2 x 256 LSTM units: in a budget this short wider layers read too few characters"
+                : "2 x 384 LSTM units: the budget is long enough for wider layers");
+        float dropout = passes < 3 ? 0f : passes < 10 ? 0.1f : passes < 40 ? 0.2f : 0.3f;
+        Regularization reg = Regularization.builder().hiddenDropout(dropout).outputDropout(dropout).build();
+        why.add(dropout == 0 ? "no dropout: the text is read too few times to overfit"
+                : "locked dropout " + dropout + " between layers and on the output, against overfitting over that many passes");
+        why.add("Adam 0.004 with a cosine decay to 0 over the budget, clip 5");
+        return new Recipe(hidden, 2, 32, 50, 0.004, reg, passes, List.copyOf(why));
+    }
+
+    private static String round(double x) {
+        return x >= 10 ? String.format(Locale.ROOT, "%.0f", x) : String.format(Locale.ROOT, "%.1f", x);
+    }
+
+    /**
+     * Sets this recipe's choices on {@code b}, except those {@code given} says the user chose: each is named by
+     * the {@code rnnlab train} option that sets it ({@code --hidden}, {@code --lr}, {@code --split}, ...).
+     * The epochs become as many as the budget can use.
+     */
+    public RunSpec.Builder applyTo(RunSpec.Builder b, Predicate<String> given) {
+        if (!given.test("--model")) b.model("lstm");
+        if (!given.test("--hidden")) b.hidden(hidden);
+        if (!given.test("--layers")) b.layers(layers);
+        if (!given.test("--batch")) b.batch(batch);
+        if (!given.test("--steps")) b.steps(steps);
+        if (!given.test("--optimizer")) b.optimizer("adam");
+        if (!given.test("--lr")) b.lr(lr);
+        if (!given.test("--schedule")) b.schedule("cosine");
+        if (!given.test("--clip")) b.clip(5);
+        if (!given.test("--split")) b.split(SPLIT);
+        if (!given.test("--epochs")) b.epochs(1000);
+        if (!given.test("--hidden-dropout") && !given.test("--output-dropout")) {
+            // the rest of the regularisation as given (all off unless set)
+            b.regularization(b.regularization().toBuilder().hiddenDropout(regularization.hiddenDropout())
+                    .outputDropout(regularization.outputDropout()).build());
+        }
+        return b;
+    }
+
+    /** One line: what was chosen. */
+    public String describe() {
+        return String.format(Locale.ROOT, "lstm %d x %d, one-hot, batch %d x %d, adam %s cosine over the budget, clip 5%s, split %s",
+                layers, hidden, batch, steps, lr, regularization.any() ? ", " + regularization.describe() : "", SPLIT);
+    }
+}
