@@ -126,7 +126,7 @@ public final class Trainer {
             }
             double at = epochIndex + (double) batches / epoch.batches();
             double length = runLength(at, secondsBefore + (System.nanoTime() - start) / 1e9);
-            if (average == null && config.averaging().startsAt(at, length)) startAveraging(epochIndex);
+            startAveragingIfDue(epochIndex, at, length);
             lr = config.schedule().rate(config.learningRate(), at, length);
             params.zeroGrads();
             double loss = strategy.computeGradients(model, batch, state, rng);
@@ -169,9 +169,7 @@ public final class Trainer {
         int batches = 0, clipped = 0;
         for (int r = 0; r < count; r++) {
             double at = epochIndex + (double) r / count;
-            if (average == null && config.averaging().startsAt(at, runLength(at, secondsBefore + (System.nanoTime() - start) / 1e9 - validating))) {
-                startAveraging(epochIndex);
-            }
+            startAveragingIfDue(epochIndex, at, runLength(at, secondsBefore + (System.nanoTime() - start) / 1e9 - validating));
             ParallelRounds.Round round = rounds.run(r, model, optimizer);
             if (average != null) addToAverage();  // a round is one update of the weights here
             String problem = divergence.problemWith(round.meanLoss(), model.config().vocab());
@@ -242,6 +240,11 @@ public final class Trainer {
     private double runLength(double at, double seconds) {
         if (config.timeBudgetSeconds() <= 0 || at <= 0 || seconds <= 0) return config.epochs();
         return Math.min(config.epochs(), at * config.timeBudgetSeconds() / seconds);
+    }
+
+    /** Starts averaging before the update at {@code at} epochs of a run {@code length} long, if the policy says so now. */
+    private void startAveragingIfDue(int epochIndex, double at, double length) {
+        if (average == null && config.averaging().startsAt(at, length)) startAveraging(epochIndex);
     }
 
     private void startAveraging(int epochIndex) {
