@@ -50,46 +50,71 @@ final class GruCell extends RecurrentCell {
     void forward(float[] x, int xOff, int[] tokens, int steps, int batch, float[] h0, float[] c0,
                  float[] out, int outOff, int outStride) {
         shape(steps, batch);
-        float[] w = params.values();
-        int H = hidden, G = 3 * H, bh = batch * H;
-        System.arraycopy(w, bIh.offset(), biasSum, 0, G);  // the input side carries b_ih alone
+        System.arraycopy(params.values(), bIh.offset(), biasSum, 0, 3 * hidden);  // the input side carries b_ih alone
         projectInput(x, xOff, tokens, biasSum);
         loadInitial(h, h0);
+        runParts((part, parts) -> forwardUnits(part, parts, out, outOff, outStride));
+    }
+
+    /** The time loop for one part's units j0..j1; the parts meet once per step, after h_t is written. */
+    private void forwardUnits(int part, int parts, float[] out, int outOff, int outStride) {
+        float[] w = params.values();
+        int H = hidden, G = 3 * H, bh = batch * H, j0 = unitStart(part, parts), j1 = unitStart(part + 1, parts), n = j1 - j0;
+        gatherInput(biasSum, j0, j1);
         for (int s = 0; s < steps; s++) {
             int t = timeAt(s), p0 = t * batch * G;
-            for (int b = 0; b < batch; b++) System.arraycopy(w, bHh.offset(), rec, p0 + b * G, G);
-            recurrentProduct(rec, p0, t);
+            for (int b = 0; b < batch; b++) {
+                for (int k = 0; k < 3; k++) System.arraycopy(w, bHh.offset() + k * H + j0, rec, p0 + b * G + k * H + j0, n);
+            }
+            recurrentProduct(rec, p0, t, j0, j1);
             int prev = prevSlot(t) * bh, next = outSlot(t) * bh;
             for (int b = 0; b < batch; b++) {
-                int p = p0 + b * G, hb = b * H, o0 = outOff + (t * batch + b) * outStride;
+                int p = p0 + b * G, hb = b * H + j0, o0 = outOff + (t * batch + b) * outStride + j0;
                 // each gate block in plain loops the JIT vectorises (Activations); gates ends holding r, z, n
-                int r = p + RESET * H, u = p + UPDATE * H, nw = p + NEW * H;
-                for (int k = r; k < r + 2 * H; k++) gates[k] += rec[k];  // r and z, adjacent
-                Activations.sigmoidInPlace(gates, r, 2 * H);
-                for (int j = 0; j < H; j++) gates[nw + j] += gates[r + j] * rec[nw + j];
-                Activations.tanhInPlace(gates, nw, H);
-                for (int j = 0; j < H; j++) {
-                    float z = gates[u + j], n = gates[nw + j];
-                    float hNew = (1f - z) * n + z * h[prev + hb + j];
+                int r = p + RESET * H + j0, u = p + UPDATE * H + j0, nw = p + NEW * H + j0;
+                if (n == H) {
+                    for (int k = r; k < r + 2 * H; k++) gates[k] += rec[k];  // r and z, adjacent
+                    Activations.sigmoidInPlace(gates, r, 2 * H);
+                } else {
+                    for (int k = r; k < r + n; k++) gates[k] += rec[k];
+                    for (int k = u; k < u + n; k++) gates[k] += rec[k];
+                    Activations.sigmoidInPlace(gates, r, n);
+                    Activations.sigmoidInPlace(gates, u, n);
+                }
+                for (int j = 0; j < n; j++) gates[nw + j] += gates[r + j] * rec[nw + j];
+                Activations.tanhInPlace(gates, nw, n);
+                for (int j = 0; j < n; j++) {
+                    float z = gates[u + j], nv = gates[nw + j];
+                    float hNew = (1f - z) * nv + z * h[prev + hb + j];
                     h[next + hb + j] = hNew;
                     out[o0 + j] = hNew;
                 }
             }
+            barrier(parts);  // step t+1's product reads every unit of h_t
         }
     }
 
     @Override
     void backward(float[] dOut, int dOutOff, int dOutStride, float[] dhFinal, float[] dcFinal,
                   float[] stepScale, float[] dh0, float[] dc0) {
-        int H = hidden, G = 3 * H, bh = batch * H;
+        int bh = batch * hidden;
         if (dhFinal == null) Arrays.fill(dhCarry, 0, bh, 0f);
         else System.arraycopy(dhFinal, 0, dhCarry, 0, bh);
+        probeBegin();
+        runParts((part, parts) -> backwardUnits(part, parts, dOut, dOutOff, dOutStride, stepScale));
+        probeEnd();
+        if (dh0 != null) System.arraycopy(dhCarry, 0, dh0, 0, bh);
+    }
+
+    /** The backward for one part's units; the parts meet once per step, before dh_{t-1}'s product reads every drec_t. */
+    private void backwardUnits(int part, int parts, float[] dOut, int dOutOff, int dOutStride, float[] stepScale) {
+        int H = hidden, G = 3 * H, bh = batch * H, j0 = unitStart(part, parts), j1 = unitStart(part + 1, parts);
         for (int s = steps - 1; s >= 0; s--) {
             int t = timeAt(s), p0 = t * batch * G, prev = prevSlot(t) * bh;
             double sq = 0;
             for (int b = 0; b < batch; b++) {
                 int p = p0 + b * G, hb = b * H, o0 = dOutOff + (t * batch + b) * dOutStride;
-                for (int j = 0; j < H; j++) {
+                for (int j = j0; j < j1; j++) {
                     float dh = dhCarry[hb + j] + (dOut == null ? 0f : dOut[o0 + j]);
                     sq += dh * dh;
                     int rj = p + RESET * H + j, zj = p + UPDATE * H + j, nj = p + NEW * H + j;
@@ -106,11 +131,11 @@ final class GruCell extends RecurrentCell {
                     dhCarry[hb + j] = dh * z;  // the direct path h' = ... + z * h
                 }
             }
-            probe(t, sq);
-            recurrentGradient(dRec, t, 1f);  // dL/dh_{t-1} = dh * z + dRec_t W_hh
-            if (stepScale != null) scale(dhCarry, bh, stepScale[t]);
+            probePart(part, t, sq);
+            barrier(parts);  // dh_{t-1}[:, j0..j1] reads drec_t of every unit
+            recurrentGradient(dRec, t, 1f, j0, j1);  // dL/dh_{t-1} = dh * z + dRec_t W_hh
+            if (stepScale != null) scale(dhCarry, stepScale[t], j0, j1);
         }
-        if (dh0 != null) System.arraycopy(dhCarry, 0, dh0, 0, bh);
-        accumulateWeightGradients(dRec);
+        accumulateWeightGradients(dRec, j0, j1);
     }
 }

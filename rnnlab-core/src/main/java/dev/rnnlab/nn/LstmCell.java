@@ -50,48 +50,78 @@ final class LstmCell extends RecurrentCell {
     void forward(float[] x, int xOff, int[] tokens, int steps, int batch, float[] h0, float[] c0,
                  float[] out, int outOff, int outStride) {
         shape(steps, batch);
-        projectInput(x, xOff, tokens, sumOfBiases());
+        float[] bias = sumOfBiases();
+        projectInput(x, xOff, tokens, bias);
         loadInitial(h, h0);
         loadInitial(c, c0);
-        int H = hidden, G = 4 * H, bh = batch * H;
+        runParts((part, parts) -> forwardUnits(part, parts, bias, out, outOff, outStride));
+    }
+
+    /**
+     * The time loop for one part's hidden units j0..j1: the gates of those units need only their own
+     * columns of the recurrent product, so the parts meet once per step, after h_t is written.
+     */
+    private void forwardUnits(int part, int parts, float[] bias, float[] out, int outOff, int outStride) {
+        int H = hidden, G = 4 * H, bh = batch * H, j0 = unitStart(part, parts), j1 = unitStart(part + 1, parts), n = j1 - j0;
+        gatherInput(bias, j0, j1);
         for (int s = 0; s < steps; s++) {
             int t = timeAt(s), p0 = t * batch * G;
-            recurrentProduct(gates, p0, t);
+            recurrentProduct(gates, p0, t, j0, j1);
             int prev = prevSlot(t) * bh, next = outSlot(t) * bh;
             for (int b = 0; b < batch; b++) {
-                int p = p0 + b * G, hb = b * H, o0 = outOff + (t * batch + b) * outStride, tc = t * bh + hb;
+                int p = p0 + b * G, hb = b * H + j0, o0 = outOff + (t * batch + b) * outStride + j0, tc = t * bh + hb;
                 // the gates, each block in one plain loop the JIT vectorises (Activations)
-                int i = p + INPUT * H, f = p + FORGET * H, g = p + CANDIDATE * H, o = p + OUTPUT * H;
-                Activations.sigmoidInPlace(gates, i, 2 * H);  // i and f, adjacent
-                Activations.tanhInPlace(gates, g, H);
-                Activations.sigmoidInPlace(gates, o, H);
-                for (int j = 0; j < H; j++) {
+                int i = p + INPUT * H + j0, f = p + FORGET * H + j0, g = p + CANDIDATE * H + j0, o = p + OUTPUT * H + j0;
+                if (n == H) {
+                    Activations.sigmoidInPlace(gates, i, 2 * H);  // i and f, adjacent
+                } else {
+                    Activations.sigmoidInPlace(gates, i, n);
+                    Activations.sigmoidInPlace(gates, f, n);
+                }
+                Activations.tanhInPlace(gates, g, n);
+                Activations.sigmoidInPlace(gates, o, n);
+                for (int j = 0; j < n; j++) {
                     c[next + hb + j] = gates[f + j] * c[prev + hb + j] + gates[i + j] * gates[g + j];  // c = f c + i g
                 }
-                Activations.tanhInto(c, next + hb, tanhC, tc, H);
-                for (int j = 0; j < H; j++) {
+                Activations.tanhInto(c, next + hb, tanhC, tc, n);
+                for (int j = 0; j < n; j++) {
                     float hNew = gates[o + j] * tanhC[tc + j];  // h = o tanh(c)
                     h[next + hb + j] = hNew;
                     out[o0 + j] = hNew;
                 }
             }
+            barrier(parts);  // step t+1's product reads every unit of h_t
         }
     }
 
     @Override
     void backward(float[] dOut, int dOutOff, int dOutStride, float[] dhFinal, float[] dcFinal,
                   float[] stepScale, float[] dh0, float[] dc0) {
-        int H = hidden, G = 4 * H, bh = batch * H;
+        int bh = batch * hidden;
         if (dhFinal == null) Arrays.fill(dhCarry, 0, bh, 0f);
         else System.arraycopy(dhFinal, 0, dhCarry, 0, bh);
         if (dcFinal == null) Arrays.fill(dcCarry, 0, bh, 0f);
         else System.arraycopy(dcFinal, 0, dcCarry, 0, bh);
+        probeBegin();
+        runParts((part, parts) -> backwardUnits(part, parts, dOut, dOutOff, dOutStride, stepScale));
+        probeEnd();
+        if (dh0 != null) System.arraycopy(dhCarry, 0, dh0, 0, bh);
+        if (dc0 != null) System.arraycopy(dcCarry, 0, dc0, 0, bh);
+    }
+
+    /**
+     * The backward for one part's units j0..j1: the gate gradients of those units need only their own dh and
+     * dc, but dh_{t-1}'s columns need every unit's da_t, so the parts meet once per step, before that product.
+     * The weight gradients of the part's gate rows follow without another barrier.
+     */
+    private void backwardUnits(int part, int parts, float[] dOut, int dOutOff, int dOutStride, float[] stepScale) {
+        int H = hidden, G = 4 * H, bh = batch * H, j0 = unitStart(part, parts), j1 = unitStart(part + 1, parts);
         for (int s = steps - 1; s >= 0; s--) {
             int t = timeAt(s), p0 = t * batch * G, prev = prevSlot(t) * bh;
             double sq = 0;
             for (int b = 0; b < batch; b++) {
                 int p = p0 + b * G, hb = b * H, o0 = dOutOff + (t * batch + b) * dOutStride;
-                for (int j = 0; j < H; j++) {
+                for (int j = j0; j < j1; j++) {
                     float dh = dhCarry[hb + j] + (dOut == null ? 0f : dOut[o0 + j]);
                     sq += dh * dh;
                     int ij = p + INPUT * H + j, fj = p + FORGET * H + j, gj = p + CANDIDATE * H + j, oj = p + OUTPUT * H + j;
@@ -105,16 +135,15 @@ final class LstmCell extends RecurrentCell {
                     dcCarry[hb + j] = dc * f;  // dL/dc_{t-1}, direct path
                 }
             }
-            probe(t, sq);
-            recurrentGradient(dGatePre, t, 0f);  // dL/dh_{t-1} = dPre_t W_hh
+            probePart(part, t, sq);
+            barrier(parts);  // dh_{t-1}[:, j0..j1] reads da_t of every unit
+            recurrentGradient(dGatePre, t, 0f, j0, j1);  // dL/dh_{t-1} = dPre_t W_hh
             if (stepScale != null) {
-                scale(dhCarry, bh, stepScale[t]);
-                scale(dcCarry, bh, stepScale[t]);
+                scale(dhCarry, stepScale[t], j0, j1);
+                scale(dcCarry, stepScale[t], j0, j1);
             }
         }
-        if (dh0 != null) System.arraycopy(dhCarry, 0, dh0, 0, bh);
-        if (dc0 != null) System.arraycopy(dcCarry, 0, dc0, 0, bh);
-        accumulateWeightGradients(dGatePre);  // both biases act on the same pre-activation
+        accumulateWeightGradients(dGatePre, j0, j1);  // both biases act on the same pre-activation
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.rnnlab.nn;
 
 import dev.rnnlab.tensor.Gemm;
+import dev.rnnlab.tensor.WorkerTeam;
 import java.util.Arrays;
 
 /**
@@ -21,6 +22,11 @@ abstract class RecurrentCell {
     final Parameters params;
     final Parameters.Tensor wIh, wHh, bIh, bHh;
     final Gemm gemm;
+    // the team that splits the time loop by hidden units, and the one-thread GEMM each part calls
+    final WorkerTeam team;
+    final Gemm serial;
+    /** Fewer units per part than this and the loop runs on one thread (a vector's width on AVX-512). */
+    static final int MIN_UNITS_PER_PART = 16;
 
     int steps, batch;  // shape of the cached forward
     float[] h = new float[0];        // states, (T+1)*B*H
@@ -50,6 +56,8 @@ abstract class RecurrentCell {
         this.reverse = reverse;
         this.params = params;
         this.gemm = gemm;
+        this.team = gemm.team();
+        this.serial = gemm.serial();
         int gh = gateCount * hidden;
         this.wIh = params.add("rnn.weight_ih_" + suffix, gh, inputSize);
         this.wHh = params.add("rnn.weight_hh_" + suffix, gh, hidden);
@@ -99,30 +107,74 @@ abstract class RecurrentCell {
     }
 
     /**
-     * gates[t, b, :] = x[t, b, :] W_ih^T + bias, for all T*B rows in one GEMM; with one-hot input the product
-     * is a gather of W_ih's column for each token (D2L feeds one-hot vectors; the gather is the same
-     * arithmetic without the zeros).
+     * gates[t, b, :] = x[t, b, :] W_ih^T + bias for all T*B rows: for dense input one GEMM here, before the
+     * time loop; with one-hot input the product is a gather of W_ih's column for each token (D2L feeds
+     * one-hot vectors; the gather is the same arithmetic without the zeros), which each part does for its
+     * own units in {@link #gatherInput}.
      */
     final void projectInput(float[] x, int xOff, int[] tokens, float[] bias) {
         this.x = x;
         this.xOff = xOff;
         this.tokens = tokens;
+        if (tokens != null) return;
         float[] w = params.values();
         int rows = steps * batch, gh = gateCount * hidden;
-        if (tokens != null) {
-            int wOff = wIh.offset(), in = inputSize;
-            for (int r = 0; r < rows; r++) {
-                int tok = tokens[r], p = r * gh;
-                for (int j = 0; j < gh; j++) gates[p + j] = w[wOff + j * in + tok] + bias[j];
-            }
-        } else {
-            gemm.gemm(false, true, rows, gh, inputSize, 1f, x, xOff, inputSize, w, wIh.offset(), inputSize,
-                    0f, gates, 0, gh);
-            for (int r = 0; r < rows; r++) {
-                int p = r * gh;
-                for (int j = 0; j < gh; j++) gates[p + j] += bias[j];
+        gemm.gemm(false, true, rows, gh, inputSize, 1f, x, xOff, inputSize, w, wIh.offset(), inputSize,
+                0f, gates, 0, gh);
+        for (int r = 0; r < rows; r++) {
+            int p = r * gh;
+            for (int j = 0; j < gh; j++) gates[p + j] += bias[j];
+        }
+    }
+
+    /** The one-hot gather of {@link #projectInput} for units [j0, j1) of every gate (all units: one block). */
+    final void gatherInput(float[] bias, int j0, int j1) {
+        if (tokens == null) return;
+        float[] w = params.values();
+        int rows = steps * batch, gh = gateCount * hidden, wOff = wIh.offset(), in = inputSize;
+        boolean whole = j0 == 0 && j1 == hidden;
+        int blocks = whole ? 1 : gateCount, width = whole ? gh : j1 - j0;
+        for (int r = 0; r < rows; r++) {
+            int tok = tokens[r], p = r * gh;
+            for (int k = 0; k < blocks; k++) {
+                int from = whole ? 0 : k * hidden + j0;
+                for (int j = from; j < from + width; j++) gates[p + j] = w[wOff + j * in + tok] + bias[j];
             }
         }
+    }
+
+    /**
+     * How many parts split this cell's time loop: the team's size when every part gets at least
+     * {@link #MIN_UNITS_PER_PART} hidden units, else 1.
+     */
+    final int parts() {
+        return team != null && hidden / team.size() >= MIN_UNITS_PER_PART ? team.size() : 1;
+    }
+
+    /** Part {@code part}'s first hidden unit of {@code parts}. */
+    final int unitStart(int part, int parts) {
+        return WorkerTeam.start(part, parts, hidden);
+    }
+
+    /** A time loop over one part's hidden units, [unitStart(part, parts), unitStart(part + 1, parts)). */
+    @FunctionalInterface
+    interface PartLoop {
+        void run(int part, int parts);
+    }
+
+    /**
+     * Runs {@code loop} on the team, one part per share of the hidden units, or on this thread over all units
+     * when the cell is not split or the team is busy (another model's task, e.g. a shard's).
+     */
+    final void runParts(PartLoop loop) {
+        int parts = parts();
+        if (parts > 1 && team.tryRun(part -> loop.run(part, parts))) return;
+        loop.run(0, 1);
+    }
+
+    /** Waits at the team's barrier when the loop runs split. */
+    final void barrier(int parts) {
+        if (parts > 1) team.await();
     }
 
     /**
@@ -172,38 +224,51 @@ abstract class RecurrentCell {
     }
 
     /**
-     * After the time loop of the backward: dW_ih += dGatePre^T X (a scatter into W_ih's columns for one-hot
-     * input), db_ih += column sums of dGatePre, and for the recurrent side dW_hh += dRec^T H_prev over all T*B
-     * rows at once, db_hh += column sums of dRec. Under weight drop that product is dL/dW' and is added
-     * as M . dL/dW' (the chain rule through W' = M . W_hh).
+     * After the time loop of the backward, for the rows of units [j0, j1) of every gate: dW_ih += dGatePre^T X
+     * (a scatter into W_ih's columns for one-hot input), db_ih += column sums of dGatePre, and for the
+     * recurrent side dW_hh += dRec^T H_prev over all T*B rows at once, db_hh += column sums of dRec. Under
+     * weight drop that product is dL/dW' and is added as M . dL/dW' (the chain rule through W' = M . W_hh).
+     * Each part writes only its own rows, so the parts need no barrier here.
      */
-    final void accumulateWeightGradients(float[] dRec) {
+    final void accumulateWeightGradients(float[] dRec, int j0, int j1) {
         float[] g = params.grads();
-        int rows = steps * batch, gh = gateCount * hidden;
-        if (tokens != null) {
-            int off = wIh.offset(), in = inputSize;
-            for (int r = 0; r < rows; r++) {
-                int tok = tokens[r], p = r * gh;
-                for (int j = 0; j < gh; j++) g[off + j * in + tok] += dGatePre[p + j];
-            }
-        } else {
-            gemm.gemm(true, false, gh, inputSize, rows, 1f, dGatePre, 0, gh, x, xOff, inputSize, 1f, g, wIh.offset(), inputSize);
-        }
+        int rows = steps * batch, gh = gateCount * hidden, H = hidden;
+        boolean whole = j0 == 0 && j1 == hidden;
+        int blocks = whole ? 1 : gateCount, width = whole ? gh : j1 - j0;
         int firstPrev = (reverse ? 1 : 0) * batch * hidden;
-        if (dropping) {
-            gemm.gemm(true, false, gh, hidden, rows, 1f, dRec, 0, gh, h, firstPrev, hidden, 0f, dWhh, 0, hidden);
-            for (int i = 0, o = wHh.offset(), n = wHh.size(); i < n; i++) g[o + i] += whhMask[i] * dWhh[i];
-        } else {
-            gemm.gemm(true, false, gh, hidden, rows, 1f, dRec, 0, gh, h, firstPrev, hidden, 1f, g, wHh.offset(), hidden);
+        for (int k = 0; k < blocks; k++) {
+            int from = whole ? 0 : k * H + j0;  // the first gate row (a column of dGatePre) of this block
+            if (tokens != null) {
+                int off = wIh.offset(), in = inputSize;
+                for (int r = 0; r < rows; r++) {
+                    int tok = tokens[r], p = r * gh;
+                    for (int j = from; j < from + width; j++) g[off + j * in + tok] += dGatePre[p + j];
+                }
+            } else {
+                serial.gemm(true, false, width, inputSize, rows, 1f, dGatePre, from, gh, x, xOff, inputSize,
+                        1f, g, wIh.offset() + from * inputSize, inputSize);
+            }
+            if (dropping) {
+                serial.gemm(true, false, width, H, rows, 1f, dRec, from, gh, h, firstPrev, H, 0f, dWhh, from * H, H);
+                for (int i = from * H, o = wHh.offset(), end = (from + width) * H; i < end; i++) g[o + i] += whhMask[i] * dWhh[i];
+            } else {
+                serial.gemm(true, false, width, H, rows, 1f, dRec, from, gh, h, firstPrev, H, 1f, g, wHh.offset() + from * H, H);
+            }
+            addColumnSums(dGatePre, rows, gh, from, width, g, bIh.offset());
+            addColumnSums(dRec, rows, gh, from, width, g, bHh.offset());
         }
-        addColumnSums(dGatePre, rows, gh, g, bIh.offset());
-        addColumnSums(dRec, rows, gh, g, bHh.offset());
     }
 
+    /** into[off + j] += sum over rows of m[r][j], for every column of a rows x cols matrix. */
     static void addColumnSums(float[] m, int rows, int cols, float[] into, int off) {
+        addColumnSums(m, rows, cols, 0, cols, into, off);
+    }
+
+    /** into[off + j] += sum over rows of m[r][j], for columns [from, from + width) of a rows x cols matrix. */
+    static void addColumnSums(float[] m, int rows, int cols, int from, int width, float[] into, int off) {
         for (int r = 0; r < rows; r++) {
             int p = r * cols;
-            for (int j = 0; j < cols; j++) into[off + j] += m[p + j];
+            for (int j = from; j < from + width; j++) into[off + j] += m[p + j];
         }
     }
 
@@ -214,24 +279,61 @@ abstract class RecurrentCell {
                 1f, dx, dxOff, inputSize);
     }
 
-    /** dhCarry = dRec_t W_hh (+ the direct term the cell put there before, when {@code beta} is 1). */
-    final void recurrentGradient(float[] dRec, int t, float beta) {
+    /**
+     * dhCarry[:, j0:j1] = dRec_t W_hh[:, j0:j1] (+ the direct term the cell put there before, when {@code beta}
+     * is 1): the units' columns need all of dRec_t, so the parts meet at the barrier before this.
+     */
+    final void recurrentGradient(float[] dRec, int t, float beta, int j0, int j1) {
         int gh = gateCount * hidden;
-        gemm.gemm(false, false, batch, hidden, gh, 1f, dRec, t * batch * gh, gh, recurrentWeights(), recurrentOffset(), hidden,
-                beta, dhCarry, 0, hidden);
+        serial.gemm(false, false, batch, j1 - j0, gh, 1f, dRec, t * batch * gh, gh, recurrentWeights(), recurrentOffset() + j0, hidden,
+                beta, dhCarry, j0, hidden);
     }
 
-    /** Multiplies the first {@code n} entries of {@code v} by {@code s} (skipped when s is 1). */
-    static void scale(float[] v, int n, float s) {
+    /** Multiplies units [j0, j1) of every stream of the [B][H] block {@code v} by {@code s} (skipped when s is 1). */
+    final void scale(float[] v, float s, int j0, int j1) {
         if (s == 1f) return;
-        for (int i = 0; i < n; i++) v[i] *= s;
+        for (int b = 0; b < batch; b++) for (int i = b * hidden + j0, end = b * hidden + j1; i < end; i++) v[i] *= s;
     }
 
-    /** pre_t += h_prev W_hh^T: the one per-step GEMM. */
-    final void recurrentProduct(float[] into, int intoOff, int t) {
-        int gh = gateCount * hidden;
-        gemm.gemm(false, true, batch, gh, hidden, 1f, h, prevSlot(t) * batch * hidden, hidden,
-                recurrentWeights(), recurrentOffset(), hidden, 1f, into, intoOff, gh);
+    /**
+     * pre_t[:, units j0..j1 of every gate] += h_prev W_hh^T: the one per-step GEMM, one call over all gates
+     * when the cell is not split, one per gate block of the part's units when it is.
+     */
+    final void recurrentProduct(float[] into, int intoOff, int t, int j0, int j1) {
+        int gh = gateCount * hidden, H = hidden;
+        boolean whole = j0 == 0 && j1 == hidden;
+        int blocks = whole ? 1 : gateCount, width = whole ? gh : j1 - j0;
+        for (int k = 0; k < blocks; k++) {
+            int from = whole ? 0 : k * H + j0;
+            serial.gemm(false, true, batch, width, H, 1f, h, prevSlot(t) * batch * H, H,
+                    recurrentWeights(), recurrentOffset() + from * H, H, 1f, into, intoOff + from, gh);
+        }
+    }
+
+    /** Sums of squares of dL/dh_t per part and step, added up in part order for the probe after the loop. */
+    private double[] probeSquares = new double[0];
+
+    /** Records part {@code part}'s sum of squares of dL/dh_t at step t (when a probe is set). */
+    final void probePart(int part, int t, double sumOfSquares) {
+        if (normProbe != null) probeSquares[part * steps + t] = sumOfSquares;
+    }
+
+    /** Clears the per-part sums before a backward. */
+    final void probeBegin() {
+        if (normProbe == null) return;
+        int n = Math.max(1, parts()) * steps;
+        if (probeSquares.length < n) probeSquares = new double[n];
+        java.util.Arrays.fill(probeSquares, 0, n, 0);
+    }
+
+    /** Writes ||dL/dh_t|| for every step from the parts' sums. */
+    final void probeEnd() {
+        if (normProbe == null) return;
+        for (int t = 0; t < steps; t++) {
+            double sq = 0;
+            for (int p = 0, n = parts(); p < n; p++) sq += probeSquares[p * steps + t];
+            probe(t, sq);
+        }
     }
 
     /**

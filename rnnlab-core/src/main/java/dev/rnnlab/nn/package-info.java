@@ -16,6 +16,21 @@
  * each after it; only the recurrent product runs per step. A per-step factor on the gradient passed from
  * h_t to h_{t-1} ({@code stepScale}) is how the BPTT strategies truncate or randomize.
  *
+ * <p>Both cores on one batch. On a GEMM with a {@link dev.rnnlab.tensor.WorkerTeam} (more than one
+ * thread) each cell runs its time loop as one task on the team, each part owning a slice [j0, j1) of the
+ * hidden units: it gathers the one-hot input for its units' gate rows, computes its units' columns of the
+ * recurrent product (one single-threaded GEMM per gate block, so it reads only its own rows of W_hh,
+ * which stay in its core's cache), and does its units' gate math. Every unit's gates need only that
+ * unit's pre-activations, so the parts meet once per step, after h_t is written, because the next
+ * product reads all of h_t. The backward mirrors it: each part's units' gate gradients, one barrier
+ * (dh_{t-1}'s columns need every unit's da_t), then dh_{t-1} = da_t W_hh for its own columns; and after
+ * the loop each part accumulates the weight gradients of its own gate rows, with no barrier. Splitting by
+ * units rather than by batch rows keeps all B rows in every product (sharding halves them) and keeps the
+ * gate math split too (splitting each product alone leaves it on one core). Each element is the same dot
+ * product as on one thread, so on the Java GEMM the results are identical bit for bit; OpenBLAS may sum
+ * a differently shaped call in another order (TeamSplitTest). Layers narrower than 16 units a part, and
+ * any call while the team is busy, run on the calling thread.
+ *
  * <p>All parameters live in one {@link Parameters} block ({@code float[] values}, {@code float[] grads})
  * with named views, PyTorch's state_dict names, so an optimizer or a clipper runs over one array.
  * Buffers for a (T, B) shape are allocated once and reused; nothing is allocated per time step.

@@ -23,13 +23,27 @@ public interface Gemm {
               float[] b, int bOff, int ldb,
               float beta, float[] c, int cOff, int ldc);
 
+    /**
+     * The team of threads this GEMM splits its products over, for callers that split a whole loop the same
+     * way (a recurrent layer's time loop); null for a GEMM on one thread.
+     */
+    default WorkerTeam team() {
+        return null;
+    }
+
+    /** The same backend on the calling thread alone: what a part of a {@link #team()} task calls. */
+    default Gemm serial() {
+        return this;
+    }
+
     /** A short name for logs and benchmarks, e.g. "openblas 0.3.31 (Cooperlake, 2 threads)". */
     String description();
 
     /**
-     * The backend asked for, on {@code threads} threads: with more than one, each product is cut into blocks
-     * of C run on that many threads of our own, each with the backend single-threaded ({@link SplitGemm};
-     * OpenBLAS's own threads lose on a recurrent layer's small products). With {@code log} it prints one
+     * The backend asked for, on {@code threads} threads: with more than one, each large product is cut into
+     * blocks of C run at once by a {@link WorkerTeam} of that many threads, each with the backend
+     * single-threaded ({@link SplitGemm}; OpenBLAS's own threads lose on a recurrent layer's small products),
+     * and the recurrent layers split their time loops over the same team ({@link #team()}). With {@code log} it prints one
      * line on stderr naming the backend chosen.
      */
     static Gemm create(Backend backend, int threads, boolean log) {

@@ -1,16 +1,15 @@
 package dev.rnnlab.tensor;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-
 /**
  * A GEMM on several cores that cuts C into blocks of columns (or of rows, when C is taller than wide) and
  * runs one block per thread on a single-threaded backend. For a recurrent layer's per-step product
  * (32 x 512 times 512 x 2048 for an LSTM-512) this keeps all 32 rows in every call, where cutting the batch
  * would halve them, and it sidesteps OpenBLAS's own threads, which lose badly on these shapes here
  * (docs/BENCHMARKS.md). Each block reads its own slice of B and writes its own slice of C, so the blocks need
- * no locking and the result is each element's same dot product as on one thread.
+ * no locking and the result is each element's same dot product as on one thread. The blocks run on a
+ * {@link WorkerTeam}, whose workers spin between products instead of parking, and which the recurrent
+ * layers share for their time loops ({@link #team()}); while the team is busy with another caller's task a
+ * product runs whole on the calling thread.
  */
 final class SplitGemm implements Gemm {
     /**
@@ -24,17 +23,23 @@ final class SplitGemm implements Gemm {
 
     private final Gemm base;
     private final int threads;
-    private final ExecutorService pool;
+    private final WorkerTeam team;
 
     SplitGemm(Gemm base, int threads) {
         if (threads < 2) throw new IllegalArgumentException("a split GEMM needs >= 2 threads, got " + threads);
         this.base = base;
         this.threads = threads;
-        this.pool = Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "rnnlab-gemm");
-            t.setDaemon(true);
-            return t;
-        });
+        this.team = new WorkerTeam(threads);
+    }
+
+    @Override
+    public WorkerTeam team() {
+        return team;
+    }
+
+    @Override
+    public Gemm serial() {
+        return base;
     }
 
     @Override
@@ -50,22 +55,12 @@ final class SplitGemm implements Gemm {
             return;
         }
         Gemm.checkBounds(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        Future<?>[] pending = new Future<?>[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            int from = (int) ((long) p * extent / parts), to = (int) ((long) (p + 1) * extent / parts);
-            pending[p - 1] = pool.submit(() -> block(byColumns, from, to, transA, transB, m, n, k, alpha, a, aOff, lda,
-                    b, bOff, ldb, beta, c, cOff, ldc));
-        }
-        block(byColumns, 0, extent / parts, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        try {
-            for (Future<?> f : pending) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during a GEMM", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new IllegalStateException(e.getCause());
-        }
+        boolean split = team.tryRun(part -> {
+            if (part >= parts) return;
+            block(byColumns, WorkerTeam.start(part, parts, extent), WorkerTeam.start(part + 1, parts, extent), transA, transB,
+                    m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        });
+        if (!split) base.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     /**

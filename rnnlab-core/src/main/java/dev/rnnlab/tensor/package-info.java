@@ -11,7 +11,10 @@
  * fallback for platforms without the natives or for {@code --backend java}. {@link Gemm#create} picks one
  * once and says which on stderr; the tests run both and check they agree. With more than one thread a
  * product is cut into blocks of C run at once on single-threaded backends ({@code SplitGemm}), never on
- * OpenBLAS's own threads, which lose on a recurrent layer's small products.
+ * OpenBLAS's own threads, which lose on a recurrent layer's small products. The blocks run on a
+ * {@link WorkerTeam}: threads that stay in a task for its whole length and meet at a spinning barrier, so
+ * a recurrent layer can split its whole time loop over them ({@link Gemm#team()}) and pay well under a
+ * microsecond per step to synchronise, where handing each step to a pool would wake a parked thread.
  *
  * <p>{@link Activations}: sigmoid and tanh over whole gate blocks, as a rational function in plain loops the
  * JIT compiles to vector code (max abs error 3.5e-7; fitted by tools/fit_tanh.py).

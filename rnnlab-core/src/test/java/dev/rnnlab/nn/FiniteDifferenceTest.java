@@ -64,11 +64,37 @@ class FiniteDifferenceTest {
     @ParameterizedTest(name = "{0} {1} initialState={2}")
     @MethodSource("configs")
     void analyticGradientsMatchCentralDifferences(Gemm.Backend backend, ModelConfig config, boolean withInitialState) {
+        checkGradients(Gemm.create(backend, 1, false), backend.name(), config, withInitialState);
+    }
+
+    /**
+     * The same check with the time loops split by hidden units over a two-thread team (hidden 32: 16 units a
+     * part, RecurrentCell.MIN_UNITS_PER_PART). Dot products grow to length 32 + 5, which raises the rounding
+     * noise of the loss to a few 1e-7, still well inside the tolerance above.
+     */
+    static Stream<Arguments> teamConfigs() {
+        Regularization awd = Regularization.builder().embeddingDropout(0.2f).inputDropout(0.2f).hiddenDropout(0.2f)
+                .outputDropout(0.2f).weightDrop(0.3f).activation(1f).temporalActivation(1f).build();
+        return Stream.of(
+                Arguments.of(new ModelConfig(CellType.LSTM, 5, 0, 32, 1, false, 0f), true),
+                Arguments.of(new ModelConfig(CellType.GRU, 5, 3, 32, 1, true, 0f), true),
+                Arguments.of(new ModelConfig(CellType.RNN_TANH, 5, 3, 32, 2, false, 0.2f), true),
+                Arguments.of(new ModelConfig(CellType.LSTM, 5, 3, 32, 2, false, 0f, awd), false));
+    }
+
+    @ParameterizedTest(name = "team of 2: {0} initialState={1}")
+    @MethodSource("teamConfigs")
+    void analyticGradientsThroughTheTeamMatchCentralDifferences(ModelConfig config, boolean withInitialState) {
+        Gemm gemm = Gemm.create(Gemm.Backend.AUTO, 2, false);
+        assertThat(gemm.team()).isNotNull();
+        checkGradients(gemm, "team of 2", config, withInitialState);
+    }
+
+    private void checkGradients(Gemm gemm, String backend, ModelConfig config, boolean withInitialState) {
         if (config.cell() == CellType.RNN_RELU) {
             eps = 1e-3f;
             absTol = 2e-3;
         }
-        Gemm gemm = Gemm.create(backend, 1, false);
         RecurrentLanguageModel model = new RecurrentLanguageModel(config, gemm);
         Rng rng = new Rng(42);
         model.initPyTorchDefault(rng);

@@ -29,13 +29,16 @@ class TrainingAllocationTest {
     static final int BATCH = 32, STEPS = 35, VOCAB = 28;
 
     @ParameterizedTest
-    @CsvSource({"LSTM, 1, 0, 1", "GRU, 2, 0.2, 1", "RNN_TANH, 1, 0, 1", "LSTM, 2, 0, 2"})
-    void aTrainingBatchAllocatesNoBuffers(CellType cell, int layers, float dropout, int shards) {
-        bytesPerBatch(cell, layers, dropout, shards, 16);  // JIT warm-up: interpreted code allocates what C2 later scalar-replaces
-        long small = bytesPerBatch(cell, layers, dropout, shards, 16), large = bytesPerBatch(cell, layers, dropout, shards, 64);
+    @CsvSource({"LSTM, 1, 0, 1, 1", "GRU, 2, 0.2, 1, 1", "RNN_TANH, 1, 0, 1, 1", "LSTM, 2, 0, 2, 1", "LSTM, 2, 0, 1, 2", "GRU, 1, 0.2, 1, 2"})
+    void aTrainingBatchAllocatesNoBuffers(CellType cell, int layers, float dropout, int shards, int threads) {
+        // on a team both sizes must be wide enough to split (RecurrentCell.MIN_UNITS_PER_PART units a part)
+        int smallHidden = threads > 1 ? 32 : 16, largeHidden = smallHidden + 48;
+        bytesPerBatch(cell, layers, dropout, shards, threads, smallHidden);  // JIT warm-up: interpreted code allocates what C2 later scalar-replaces
+        long small = bytesPerBatch(cell, layers, dropout, shards, threads, smallHidden);
+        long large = bytesPerBatch(cell, layers, dropout, shards, threads, largeHidden);
         // a buffer made per batch grows with the hidden size (one of BATCH x 48 more floats is 6 KiB), so the larger
         // model would allocate more; leftovers of JIT warm-up go the other way (the smaller model runs first)
-        assertThat(large - small).as("bytes per batch at hidden 16: %d, at 64: %d", small, large).isLessThan(1024);
+        assertThat(large - small).as("bytes per batch at hidden %d: %d, at %d: %d", smallHidden, small, largeHidden, large).isLessThan(1024);
         // the batch (two int[STEPS * BATCH]) and the GEMM calls' wrappers (a few per step, layer and shard:
         // 25 KB for one LSTM layer, 110 KB for two layers on two shards); far below one activation buffer
         // (STEPS x BATCH x 4 gates x 64 floats = 1.1 MB)
@@ -46,9 +49,9 @@ class TrainingAllocationTest {
      * The fewest bytes allocated by one batch among the last 40 of a 2-epoch run: what every batch allocates,
      * without the JIT's warm-up leftovers in some of them.
      */
-    static long bytesPerBatch(CellType cell, int layers, float dropout, int shards, int hidden) {
+    static long bytesPerBatch(CellType cell, int layers, float dropout, int shards, int threadCount, int hidden) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Gemm gemm = Gemm.create(Gemm.Backend.AUTO, 1, false);
+        Gemm gemm = Gemm.create(Gemm.Backend.AUTO, threadCount, false);
         ModelConfig config = new ModelConfig(cell, VOCAB, 0, hidden, layers, false, dropout);
         LanguageModel model;
         if (shards > 1) {

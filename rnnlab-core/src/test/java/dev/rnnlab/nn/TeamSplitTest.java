@@ -1,0 +1,120 @@
+package dev.rnnlab.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.rnnlab.Rng;
+import dev.rnnlab.tensor.Gemm;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A model on a two-thread GEMM splits every recurrent layer's time loop by hidden units over the team
+ * (RecurrentCell#runParts). Each unit's gates, state and gradient are the same arithmetic in the same order
+ * as on one thread, and every product element is the same dot product over the same k. On the pure-Java GEMM
+ * that dot product is summed in one fixed order whatever the product's shape, so the split model must give
+ * the one-thread model's loss, gradients, states and logits bit for bit. OpenBLAS picks its kernel, and with
+ * it the order of the sum over k, by the shape of the call (a 5 x 74 block against a 5 x 148 product), so
+ * there each element may round differently, by about k * 2^-24 of its magnitude per product (k <= 192 here:
+ * ~1e-5), compounded over 7 steps and 3 layers; the bound below, 1e-4 relative, is ten times that and
+ * still far below what a wrong index or a missed barrier gives (errors of the size of the values).
+ */
+class TeamSplitTest {
+    static Stream<Arguments> models() {
+        Regularization awd = Regularization.builder().embeddingDropout(0.1f).inputDropout(0.2f).hiddenDropout(0.2f)
+                .outputDropout(0.3f).weightDrop(0.4f).activation(2f).temporalActivation(1f).build();
+        Stream<ModelConfig> configs = Stream.of(
+                // hidden 37 cuts into 18 + 19 units: uneven parts, and widths that are not a vector's multiple
+                new ModelConfig(CellType.LSTM, 11, 0, 37, 1, false, 0f),
+                new ModelConfig(CellType.GRU, 11, 0, 37, 1, false, 0f),
+                new ModelConfig(CellType.RNN_TANH, 11, 0, 37, 1, false, 0f),
+                new ModelConfig(CellType.LSTM, 11, 9, 40, 2, true, 0.3f),
+                new ModelConfig(CellType.GRU, 11, 9, 40, 2, true, 0.3f),
+                new ModelConfig(CellType.RNN_RELU, 11, 9, 33, 3, false, 0.2f),
+                new ModelConfig(CellType.LSTM, 11, 10, 48, 2, false, 0f, awd),
+                new ModelConfig(CellType.GRU, 11, 10, 48, 2, false, 0f, awd));
+        return configs.flatMap(c -> Stream.of(Arguments.of(c, Gemm.Backend.JAVA), Arguments.of(c, Gemm.Backend.AUTO)));
+    }
+
+    /** Bit for bit on the Java GEMM; within the bound of the class comment on OpenBLAS. */
+    private static void same(float[] actual, float[] expected, Gemm.Backend backend, String what) {
+        if (backend == Gemm.Backend.JAVA) {
+            assertThat(actual).as(what).isEqualTo(expected);
+            return;
+        }
+        assertThat(actual).as(what + ": length").hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat((double) actual[i]).as("%s[%d]", what, i).isCloseTo(expected[i], within(1e-6 + 1e-4 * Math.abs(expected[i])));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    void theSplitTimeLoopGivesTheOneThreadResults(ModelConfig c, Gemm.Backend backend) {
+        RecurrentLanguageModel one = new RecurrentLanguageModel(c, Gemm.create(backend, 1, false));
+        RecurrentLanguageModel two = new RecurrentLanguageModel(c, Gemm.create(backend, 2, false));
+        assertThat(Gemm.create(backend, 2, false).team()).as("a two-thread GEMM has a team").isNotNull();
+        one.initPyTorchDefault(new Rng(1));
+        System.arraycopy(one.parameters().values(), 0, two.parameters().values(), 0, one.parameters().size());
+        int steps = 7, batch = 5;
+        Rng data = new Rng(2);
+        boolean training = c.dropout() > 0 || c.regularization().weightDrop() > 0;
+        for (int round = 0; round < 2; round++) {  // the second round reuses the cached arrays and masks
+            int[] x = FiniteDifferenceTest.randomTokens(steps * batch, c.vocab(), data);
+            int[] y = FiniteDifferenceTest.randomTokens(steps * batch, c.vocab(), data);
+            y[4] = LanguageModel.IGNORE;
+            RecurrentState h0 = c.bidirectional() ? null : FiniteDifferenceTest.randomState(one, batch, data);
+            if (training) {
+                one.setTraining(true, new Rng(10 + round));
+                two.setTraining(true, new Rng(10 + round));
+            }
+            float[] probe1 = new float[steps], probe2 = new float[steps];
+            one.probeGradientNorms(probe1);
+            two.probeGradientNorms(probe2);
+            double l1 = one.forward(x, y, steps, batch, h0), l2 = two.forward(x, y, steps, batch, h0);
+            if (backend == Gemm.Backend.JAVA) assertThat(l2).as("loss").isEqualTo(l1);
+            else assertThat(l2).as("loss").isCloseTo(l1, within(1e-6 * l1));
+            same(two.logits(), one.logits(), backend, "logits");
+
+            float[] stepScale = {1, 0.5f, 1, 0, 1, 1, 0.25f};  // truncated and randomised BPTT scale steps
+            one.parameters().zeroGrads();
+            two.parameters().zeroGrads();
+            RecurrentState d1 = one.zeroState(batch), d2 = two.zeroState(batch);
+            RecurrentState g1 = FiniteDifferenceTest.randomState(one, batch, new Rng(5)), g2 = FiniteDifferenceTest.randomState(two, batch, new Rng(5));
+            one.backward(d1, g1, stepScale, 0.7f);
+            two.backward(d2, g2, stepScale, 0.7f);
+            same(two.parameters().grads(), one.parameters().grads(), backend, "gradients");
+            for (int s = 0; s < d1.slots(); s++) {
+                same(d2.h(s), d1.h(s), backend, "dh0[" + s + "]");
+                if (d1.hasCellState()) same(d2.c(s), d1.c(s), backend, "dc0[" + s + "]");
+            }
+            same(probe2, probe1, backend, "gradient norms per step");
+            RecurrentState e1 = one.zeroState(batch), e2 = two.zeroState(batch);
+            one.finalState(e1);
+            two.finalState(e2);
+            for (int s = 0; s < e1.slots(); s++) same(e2.h(s), e1.h(s), backend, "final h[" + s + "]");
+        }
+    }
+
+    /** Batch 1 (generation) and layers too narrow to split take the one-thread path inside the team's model. */
+    @ParameterizedTest
+    @MethodSource("models")
+    void batchOneStepsMatchToo(ModelConfig c, Gemm.Backend backend) {
+        RecurrentLanguageModel one = new RecurrentLanguageModel(c, Gemm.create(backend, 1, false));
+        RecurrentLanguageModel two = new RecurrentLanguageModel(c, Gemm.create(backend, 2, false));
+        one.initPyTorchDefault(new Rng(3));
+        System.arraycopy(one.parameters().values(), 0, two.parameters().values(), 0, one.parameters().size());
+        RecurrentState s1 = one.zeroState(1), s2 = two.zeroState(1);
+        int[] token = {0};
+        for (int i = 0; i < 20; i++) {
+            token[0] = (i * 7) % c.vocab();
+            one.forward(token, null, 1, 1, s1);
+            two.forward(token, null, 1, 1, s2);
+            same(two.logits(), one.logits(), backend, "logits at token " + i);
+            one.finalState(s1);
+            two.finalState(s2);
+        }
+    }
+}
