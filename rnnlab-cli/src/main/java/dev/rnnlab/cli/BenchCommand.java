@@ -19,6 +19,7 @@ import dev.rnnlab.nn.RecurrentLanguageModel;
 import dev.rnnlab.nn.RecurrentState;
 import dev.rnnlab.plot.LineChart;
 import dev.rnnlab.tensor.Gemm;
+import dev.rnnlab.tensor.WorkerTeam;
 import dev.rnnlab.text.Corpus;
 import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.Tokenizer;
@@ -82,13 +83,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--clip", defaultValue = "1", description = "Global gradient-norm threshold (default: ${DEFAULT-VALUE}).")
     double clip;
 
-    @Option(names = "--threads", defaultValue = "1",
-            description = "Threads per matrix product, each product cut into blocks (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Option(names = "--threads", paramLabel = "N|auto", defaultValue = "auto",
+            description = "Threads for the products and the recurrent layers' time loops (default: ${DEFAULT-VALUE}, every core).")
+    String threads;
 
-    @Option(names = "--shards", defaultValue = "1",
-            description = "Split each batch's streams across this many threads, each with its own replica (default: ${DEFAULT-VALUE}).")
-    int shards;
+    @Option(names = "--shards", paramLabel = "N|auto", defaultValue = "auto",
+            description = "Split each batch's streams across this many threads, each with its own replica on one thread"
+                    + " (default: ${DEFAULT-VALUE}, as train chooses: shards only for models too narrow to split their units).")
+    String shardsOption;
+
+    private int shards;  // the count measured
 
     @Option(names = "--backend", defaultValue = "auto", description = "auto, openblas or java (default: ${DEFAULT-VALUE}).")
     String backend;
@@ -114,6 +118,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--plot", paramLabel = "FILE", description = "With --sweep: a chart of tokens/s against the swept value (.png or .svg).")
     Path plot;
+
+    @Option(names = "--timeline", description = "With threads: record how long each thread works and waits at the per-step"
+            + " barriers during the timed iterations, and the cost of an empty barrier.")
+    boolean timeline;
 
     @Option(names = "--json", description = "Print one JSON line only.")
     boolean json;
@@ -167,24 +175,28 @@ final class BenchCommand implements Callable<Integer> {
             r.put("chars_per_s", generate / elapsed).put("chars", generate).put("seconds", elapsed)
                     .put("first_token_ms", (first[0] - t0) / 1e6);
         } else {
+            if (sweep == null) {
+                shards = shardsOption.equalsIgnoreCase("auto") ? dev.rnnlab.nn.Models.automaticShards(config, batch, gemm)
+                        : EngineOptions.count(shardsOption, "--shards");
+            }
             if (shards > 1) {
-                try (ShardedModel sharded = new ShardedModel(config, gemm, shards)) {
+                try (ShardedModel sharded = new ShardedModel(config, gemm.serial(), shards)) {
                     sharded.primary().initPyTorchDefault(new Rng(0));
-                    train(sharded, corpus.indices(), r);
+                    train(sharded, corpus.indices(), r, null);
                 }
             } else {
                 RecurrentLanguageModel model = new RecurrentLanguageModel(config, gemm);
                 model.initPyTorchDefault(new Rng(0));
-                train(model, corpus.indices(), r);
+                train(model, corpus.indices(), r, gemm.team());
             }
             double flops = gemmFlopsPerToken(type, vocab, hidden, layers, embed);
-            double peak = peaks.computeIfAbsent(shards, k -> gemmPeak(gemm, k));
+            double peak = peaks.computeIfAbsent(shards, k -> gemmPeak(k > 1 ? gemm.serial() : gemm, k));
             double achieved = flops * r.get("tokens_per_s").asDouble() / 1e9;
             r.put("gemm_mflop_per_token", flops / 1e6).put("achieved_gflops", achieved).put("gemm_peak_gflops", peak)
                     .put("fraction_of_peak", achieved / peak);
         }
         r.put("peer", "rnnlab").put("backend", gemm.description()).put("cell", cell).put("hidden", hidden).put("layers", layers)
-                .put("embed", embed).put("batch", batch).put("steps", steps).put("vocab", vocab).put("threads", threads).put("shards", shards)
+                .put("embed", embed).put("batch", batch).put("steps", steps).put("vocab", vocab).put("threads", shards > 1 ? 1 : gemm.team() == null ? 1 : gemm.team().size()).put("shards", shards)
                 .put("peak_rss_mb", peakRssMb());
         return r;
     }
@@ -235,7 +247,7 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void train(LanguageModel model, int[] tokens, ObjectNode r) {
+    private void train(LanguageModel model, int[] tokens, ObjectNode r, WorkerTeam team) {
         SequentialPartitioner sampler = new SequentialPartitioner(tokens, batch, steps);
         GlobalNormClipper clipper = new GlobalNormClipper(clip);
         Sgd sgd = new Sgd(model.parameters().size(), 0, 0);
@@ -258,14 +270,56 @@ final class BenchCommand implements Callable<Integer> {
         };
         for (int i = 0; i < warmup; i++) step.run();
         losses.clear();
+        boolean timing = timeline && team != null;
+        if (timing) team.startTimeline(100_000);
         long t0 = System.nanoTime();
         while (iters > 0 ? losses.size() < iters : (System.nanoTime() - t0) / 1e9 < seconds) step.run();
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        if (timing) reportTimeline(team, team.stopTimeline(), elapsed, losses.size(), r);
         double mean = losses.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         List<Double> last = losses.subList(losses.size() - Math.max(1, losses.size() / 10), losses.size());
         r.put("tokens_per_s", (double) losses.size() * batch * steps / elapsed).put("iters", losses.size()).put("seconds", elapsed)
                 .put("perplexity", Math.exp(mean))
                 .put("perplexity_last", Math.exp(last.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
+    }
+
+    /**
+     * Per thread: the share of the timed wall time it spent inside team tasks (the split time loops and
+     * products), the share of that spent waiting at barriers, and the median and 99th percentile of one wait;
+     * then the cost of a barrier with no work between, measured on the same team.
+     */
+    private static void reportTimeline(WorkerTeam team, WorkerTeam.Timeline t, double elapsed, int batches, ObjectNode r) {
+        for (int p = 0; p < t.parts(); p++) {
+            long[] w = t.firstWaits(p);
+            java.util.Arrays.sort(w);
+            r.put("thread" + p + "_in_team", t.inTasksNanos(p) / 1e9 / elapsed)
+                    .put("thread" + p + "_waiting_of_team_time", (double) t.waitingNanos(p) / t.inTasksNanos(p))
+                    .put("thread" + p + "_waits_per_batch", (double) t.waits(p) / batches)
+                    .put("thread" + p + "_wait_us_median", percentile(w, 0.5) / 1e3)
+                    .put("thread" + p + "_wait_us_p90", percentile(w, 0.9) / 1e3)
+                    .put("thread" + p + "_wait_us_p99", percentile(w, 0.99) / 1e3)
+                    .put("thread" + p + "_wait_us_max", percentile(w, 1) / 1e3)
+                    .put("thread" + p + "_waiting_in_waits_over_100us", tailShare(w, 100_000));
+        }
+        int rounds = 100_000;
+        team.tryRun(part -> { for (int i = 0; i < 1_000; i++) team.await(part); });  // warm-up
+        long t0 = System.nanoTime();
+        team.tryRun(part -> { for (int i = 0; i < rounds; i++) team.await(part); });
+        r.put("empty_barrier_ns", (System.nanoTime() - t0) / (double) rounds);
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) (sorted.length * q))];
+    }
+
+    /** The share of all the waiting that is in waits longer than {@code nanos}. */
+    private static double tailShare(long[] waits, long nanos) {
+        long all = 0, tail = 0;
+        for (long w : waits) {
+            all += w;
+            if (w > nanos) tail += w;
+        }
+        return all == 0 ? 0 : (double) tail / all;
     }
 
     /** The peer's count: 3x the forward GEMMs, the one-hot input GEMM included as PyTorch runs it. */
@@ -278,7 +332,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * GFLOP/s of 1024^3 GEMMs on this backend, run by {@code parallel} threads at once as the shards run
-     * theirs (so with shards the peak is that of all the cores the run used); median of 5 after 2 warm-ups.
+     * theirs (so with shards the peak is that of all the cores the run used); the best of 5 after 2 warm-ups,
+     * since a peak is what the cores can do, and a JIT or GC thread taking a core makes some repetitions slow.
      */
     static double gemmPeak(Gemm gemm, int parallel) {
         int n = 1024;
@@ -307,7 +362,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         double[] timed = java.util.Arrays.copyOfRange(t, 2, t.length);
         java.util.Arrays.sort(timed);
-        return parallel * 2.0 * n * n * n / timed[timed.length / 2] / 1e9;
+        return parallel * 2.0 * n * n * n / timed[0] / 1e9;
     }
 
     static double peakRssMb() {

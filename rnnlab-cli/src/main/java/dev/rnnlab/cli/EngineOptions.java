@@ -11,16 +11,34 @@ final class EngineOptions {
             description = "GEMM backend (default: ${DEFAULT-VALUE}: OpenBLAS when its natives load, else pure Java).")
     String backend;
 
-    // one thread by default; more split each large product's output between our own threads, each calling
-    // single-threaded OpenBLAS (OpenBLAS's own threads made a recurrent layer's per-step products 5-15x
-    // slower here). For training on several cores --shards usually does better (docs/BENCHMARKS.md).
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "Threads per matrix product: each product of at least 8 M multiply-adds is cut into N blocks run at"
-                    + " once (default: ${DEFAULT-VALUE}; for training on several cores --shards usually does better).")
-    int threads;
+    // every core by default: a recurrent layer wide enough splits its hidden units between the threads at every
+    // step (docs/BENCHMARKS.md: LSTM-512 training 1.4x two shards, 1.75x one thread); training of narrower
+    // models splits the batch instead (--shards auto). OpenBLAS's own threads are never used: they made a
+    // recurrent layer's per-step products 5-15x slower here.
+    @Option(names = "--threads", paramLabel = "N|auto", defaultValue = "auto",
+            description = "Threads for the matrix products and the recurrent layers' time loops (default: ${DEFAULT-VALUE},"
+                    + " every core this JVM may use). A layer wide enough splits its hidden units between them at every step.")
+    String threads;
+
+    /** The thread count asked for: {@code --threads N}, or every available core for auto. */
+    int threadCount() {
+        return count(threads, "--threads");
+    }
+
+    /** A count option's value: a whole number >= 1, or auto for every core this JVM may use. */
+    static int count(String value, String option) {
+        if (value.equalsIgnoreCase("auto")) return Runtime.getRuntime().availableProcessors();
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new RnnlabException(option + " must be auto or a whole number >= 1, got '" + value + "'");
+    }
 
     Gemm gemm() {
-        if (threads < 1) throw new RnnlabException("--threads must be >= 1, got " + threads);
+        int n = threadCount();
         Gemm.Backend b;
         try {
             b = Gemm.Backend.valueOf(backend.toUpperCase(Locale.ROOT));
@@ -28,7 +46,7 @@ final class EngineOptions {
             throw new RnnlabException("unknown --backend '" + backend + "': use auto, openblas or java");
         }
         try {
-            return Gemm.create(b, threads, true);
+            return Gemm.create(b, n, true);
         } catch (RuntimeException | LinkageError e) {
             throw new RnnlabException("cannot use the " + backend + " backend: " + e.getMessage() + " (try --backend java)");
         }

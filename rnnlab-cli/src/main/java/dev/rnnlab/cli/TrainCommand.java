@@ -199,10 +199,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Bound on the activations full BPTT may cache, e.g. 512m, 4g (default: ${DEFAULT-VALUE}).")
     String maxMemory;
 
-    @Option(names = "--shards", defaultValue = "1",
-            description = "Split each batch's streams across this many threads, each with a replica of the model sharing its"
-                    + " weights (data parallelism over the cores; default: ${DEFAULT-VALUE}). Engine models only.")
-    int shards;
+    @Option(names = "--shards", paramLabel = "N|auto", defaultValue = "auto",
+            description = "Split each batch's streams across N threads, each with a replica of the model sharing its weights"
+                    + " (data parallelism; engine models only). Default: ${DEFAULT-VALUE}, one shard per thread for models"
+                    + " too narrow to split their hidden units between the threads (below LSTM-256 at batch 32), else none.")
+    String shards;
 
     @Option(names = "--diagnostics", description = "Watch vanishing/exploding gradients: before training and after each epoch,"
             + " per-step gradient norms by distance, spectral radius and largest singular value of W_hh, and clipping;"
@@ -344,7 +345,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             String unit = s.data().tokens() == Tokenizer.CHAR ? "char" : "word";
             TrainingRun.Builder b = TrainingRun.builder(s).gemm(gemm).dataDir(corpusOptions.dataDir).resumeFrom(resumed).overwrite(overwrite)
-                    .shards(shards).timeBudgetSeconds(budgetSeconds).metricsLog(log)
+                    .shards(shardCount()).timeBudgetSeconds(budgetSeconds).metricsLog(log)
                     .diagnostics(diagnostics ? probeSteps : 0).listener(new ConsoleProgress(out, Terminal.isInteractive(), unit))
                     .warnings(w -> {
                         err.println("rnnlab: " + w);
@@ -428,6 +429,7 @@ final class TrainCommand implements Callable<Integer> {
                 s.data().batch(), run.sampler().steps(), run.sampler().batchesPerEpoch(), run.strategy().describe(),
                 run.optimizer().describe(), s.optimization().lr(), trainer.config().schedule().describe(), s.optimization().clip(),
                 s.optimization().seed());
+        out.println("cores: " + run.parallelism());
         if (loaded.hasKnownEntropyRate()) {
             out.printf(Locale.ROOT, "the corpus's true entropy rate is %.4f nats = %.4f bits per token: no model's perplexity can go below %.3f%n",
                     loaded.entropyRateNats(), loaded.entropyRateNats() / Math.log(2), Math.exp(loaded.entropyRateNats()));
@@ -511,13 +513,18 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** --shards as the library takes it: 0 for auto (chosen for the model), else the count. */
+    private int shardCount() {
+        return shards.equalsIgnoreCase("auto") ? 0 : EngineOptions.count(shards, "--shards");
+    }
+
     /** The options the library does not check (how to run, not what): each is checked before any work. */
     private void validateOptions() {
         // the library reads -1 as "the corpus's default"; typed here it is a mistake, not a request
         require(epochs == null || epochs >= 1, "--epochs must be >= 1, got " + epochs);
         require(maxTokens == null || maxTokens >= 0, "--max-tokens must be >= 0 (0 = all tokens), got " + maxTokens);
-        require(shards >= 1, "--shards must be >= 1, got " + shards);
-        require(batch < 1 || shards <= batch, "--shards " + shards + " is more than the batch of " + batch + " streams to split");
+        require(shardCount() == 0 || batch < 1 || shardCount() <= batch,
+                "--shards " + shards + " is more than the batch of " + batch + " streams to split");
         require(probeSteps >= 1, "--probe-steps must be >= 1, got " + probeSteps);
         require(sampleLength >= 0, "--sample-length must be >= 0 (0 = no samples), got " + sampleLength);
         require(sampleEvery == null || sampleEvery >= 0, "--sample-every must be >= 0 (0 = only at the end), got " + sampleEvery);

@@ -90,7 +90,7 @@ final class GruCell extends RecurrentCell {
                     out[o0 + j] = hNew;
                 }
             }
-            barrier(parts);  // step t+1's product reads every unit of h_t
+            barrier(part, parts);  // step t+1's product reads every unit of h_t
         }
     }
 
@@ -132,7 +132,7 @@ final class GruCell extends RecurrentCell {
                 }
             }
             probePart(part, t, sq);
-            barrier(parts);  // dh_{t-1}[:, j0..j1] reads drec_t of every unit
+            barrier(part, parts);  // dh_{t-1}[:, j0..j1] reads drec_t of every unit
             recurrentGradient(dRec, t, 1f, j0, j1);  // dL/dh_{t-1} = dh * z + dRec_t W_hh
             if (stepScale != null) scale(dhCarry, stepScale[t], j0, j1);
         }

@@ -90,7 +90,7 @@ final class LstmCell extends RecurrentCell {
                     out[o0 + j] = hNew;
                 }
             }
-            barrier(parts);  // step t+1's product reads every unit of h_t
+            barrier(part, parts);  // step t+1's product reads every unit of h_t
         }
     }
 
@@ -136,7 +136,7 @@ final class LstmCell extends RecurrentCell {
                 }
             }
             probePart(part, t, sq);
-            barrier(parts);  // dh_{t-1}[:, j0..j1] reads da_t of every unit
+            barrier(part, parts);  // dh_{t-1}[:, j0..j1] reads da_t of every unit
             recurrentGradient(dGatePre, t, 0f, j0, j1);  // dL/dh_{t-1} = dPre_t W_hh
             if (stepScale != null) {
                 scale(dhCarry, stepScale[t], j0, j1);

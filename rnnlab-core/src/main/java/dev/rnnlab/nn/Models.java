@@ -50,8 +50,31 @@ public final class Models {
     }
 
     /**
+     * Whether a model of {@code config} on a GEMM of {@code threads} threads runs its recurrent layers' time
+     * loops split over them at this batch (every layer has the same width, so all split or none do). When
+     * it does not, sharding the batch is how to use the cores.
+     */
+    public static boolean splitsTimeLoops(ModelConfig config, int batch, int threads) {
+        return RecurrentCell.splits(config.cell().gates, config.hidden(), batch, threads);
+    }
+
+    /**
+     * The shard count to train a model of {@code config} at this batch on {@code gemm}: one when the GEMM has
+     * no team (one thread) or the model splits its time loops over the team ({@link #splitsTimeLoops}: an
+     * LSTM-256 and wider at batch 32), else one shard per thread of the team, at most one per stream.
+     * Measured on two cores, splitting the units beat sharding from LSTM-512 up (by 39%) and lost at
+     * LSTM-128 (90 K against 165 K tokens/s), docs/BENCHMARKS.md.
+     */
+    public static int automaticShards(ModelConfig config, int batch, Gemm gemm) {
+        dev.rnnlab.tensor.WorkerTeam team = gemm.team();
+        if (team == null || splitsTimeLoops(config, batch, team.size())) return 1;
+        return Math.max(1, Math.min(team.size(), batch));
+    }
+
+    /**
      * The same model, with the same weights, whose batches are split over {@code shards} threads (data
-     * parallelism); {@code shards == 1} returns {@code model} itself.
+     * parallelism); {@code shards == 1} returns {@code model} itself. The
+     * replicas run on {@code gemm}'s one-thread form ({@link Gemm#serial()}): the shards are the parallelism.
      */
     public static LanguageModel sharded(LanguageModel model, int shards, Gemm gemm) {
         if (shards < 1) throw new RnnlabException("shards must be >= 1, got " + shards);
@@ -59,7 +82,7 @@ public final class Models {
         if (!(model instanceof RecurrentLanguageModel)) {
             throw new RnnlabException("sharding is for the engine's models, not the scratch model");
         }
-        ShardedModel sharded = new ShardedModel(model.config(), gemm, shards);
+        ShardedModel sharded = new ShardedModel(model.config(), gemm.serial(), shards);
         System.arraycopy(model.parameters().values(), 0, sharded.parameters().values(), 0, model.parameters().size());
         return sharded;
     }

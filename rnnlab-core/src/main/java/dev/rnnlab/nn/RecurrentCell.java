@@ -27,6 +27,12 @@ abstract class RecurrentCell {
     final Gemm serial;
     /** Fewer units per part than this and the loop runs on one thread (a vector's width on AVX-512). */
     static final int MIN_UNITS_PER_PART = 16;
+    /**
+     * Less recurrent product per part and step than this many multiply-adds and the loop runs on one thread:
+     * measured on two cores (docs/BENCHMARKS.md), an LSTM-128 at batch 32 (1 M a part) ran 11% slower split,
+     * an LSTM-256 and an RNN-512 (4 M) 45% and 63% faster.
+     */
+    static final long MIN_PART_STEP_WORK = 1L << 21;
 
     int steps, batch;  // shape of the cached forward
     float[] h = new float[0];        // states, (T+1)*B*H
@@ -145,10 +151,16 @@ abstract class RecurrentCell {
 
     /**
      * How many parts split this cell's time loop: the team's size when every part gets at least
-     * {@link #MIN_UNITS_PER_PART} hidden units, else 1.
+     * {@link #MIN_UNITS_PER_PART} hidden units and {@link #MIN_PART_STEP_WORK} of product per step, else 1.
      */
     final int parts() {
-        return team != null && hidden / team.size() >= MIN_UNITS_PER_PART ? team.size() : 1;
+        return team != null && splits(gateCount, hidden, batch, team.size()) ? team.size() : 1;
+    }
+
+    /** Whether a cell of this shape splits its time loop over a team of {@code parts}: see {@link #parts()}. */
+    static boolean splits(int gateCount, int hidden, int batch, int parts) {
+        int units = hidden / parts;
+        return parts > 1 && units >= MIN_UNITS_PER_PART && (long) batch * gateCount * units * hidden >= MIN_PART_STEP_WORK;
     }
 
     /** Part {@code part}'s first hidden unit of {@code parts}. */
@@ -173,8 +185,8 @@ abstract class RecurrentCell {
     }
 
     /** Waits at the team's barrier when the loop runs split. */
-    final void barrier(int parts) {
-        if (parts > 1) team.await();
+    final void barrier(int part, int parts) {
+        if (parts > 1) team.await(part);
     }
 
     /**

@@ -60,7 +60,7 @@ final class RnnCell extends RecurrentCell {
                 }
             }
             for (int b = 0; b < batch; b++) System.arraycopy(h, next + b * H + j0, out, outOff + (t * batch + b) * outStride + j0, n);
-            barrier(parts);  // step t+1's product reads every unit of h_t
+            barrier(part, parts);  // step t+1's product reads every unit of h_t
         }
     }
 
@@ -92,7 +92,7 @@ final class RnnCell extends RecurrentCell {
                 }
             }
             probePart(part, t, sq);
-            barrier(parts);  // dh_{t-1}[:, j0..j1] reads da_t of every unit
+            barrier(part, parts);  // dh_{t-1}[:, j0..j1] reads da_t of every unit
             recurrentGradient(dGatePre, t, 0f, j0, j1);  // dL/dh_{t-1} = dPre_t W_hh
             if (stepScale != null) scale(dhCarry, stepScale[t], j0, j1);
         }

@@ -17,8 +17,11 @@ import dev.rnnlab.io.CheckpointSaver;
 import dev.rnnlab.nn.LanguageModel;
 import dev.rnnlab.nn.MemoryBudget;
 import dev.rnnlab.nn.ModelConfig;
+import dev.rnnlab.nn.ModelKind;
 import dev.rnnlab.nn.Models;
+import dev.rnnlab.nn.RecurrentLanguageModel;
 import dev.rnnlab.tensor.Gemm;
+import dev.rnnlab.tensor.WorkerTeam;
 import dev.rnnlab.text.Corpus;
 import dev.rnnlab.text.TokenSequence;
 import dev.rnnlab.text.Tokenizer;
@@ -68,6 +71,8 @@ public final class TrainingRun implements AutoCloseable {
     private final CheckpointSaver saver;  // null without a directory
     private final CheckpointLock ownLock;  // null when the caller holds it, or without a directory
     private final boolean resumed;
+    private final int shards;
+    private final String parallelism;
 
     /** The run's state and description in its directory (see {@link #run()}). */
     public static final String STATUS_FILE = "run.json";
@@ -147,11 +152,17 @@ public final class TrainingRun implements AutoCloseable {
             // model: its memory is checked before it is allocated
             ModelSpec ms = spec.model();
             ModelConfig shape = b.resumeFrom != null ? b.resumeFrom.model().config() : ms.config(corpus.vocabulary().size());
-            MemoryBudget.require(shape, MemoryBudget.trainingBytes(shape, spec.optimization().stateSlots(), b.shards,
+            boolean engine = b.resumeFrom != null ? b.resumeFrom.model() instanceof RecurrentLanguageModel : ms.kind() == ModelKind.ENGINE;
+            shards = b.shards > 0 ? b.shards : (engine ? Models.automaticShards(shape, d.batch(), b.gemm) : 1);
+            WorkerTeam team = b.gemm.team();
+            parallelism = shards > 1 ? shards + " shards of the batch (" + d.batch() + " streams), one thread each"
+                    : team != null && engine && Models.splitsTimeLoops(shape, d.batch(), team.size())
+                    ? team.size() + " threads, each recurrent layer's hidden units split between them" : "one thread";
+            MemoryBudget.require(shape, MemoryBudget.trainingBytes(shape, spec.optimization().stateSlots(), shards,
                     sampler.steps(), d.batch()), "the model");
             LanguageModel m = b.resumeFrom != null ? b.resumeFrom.model()
                     : Models.initialized(ms.kind(), shape, ms.init(), spec.optimization().seed(), b.gemm);
-            model = Models.sharded(m, b.shards, b.gemm);
+            model = Models.sharded(m, shards, b.gemm);
             OptimizationSpec o = spec.optimization();
             optimizer = Optimizer.parse(o.optimizer(), o.weightDecay(), model.parameters().size());
             TrainingConfig tc = new TrainingConfig(o.epochs(), o.lr(), LearningRateSchedule.parse(o.schedule()).withWarmup(o.warmup()),
@@ -426,6 +437,16 @@ public final class TrainingRun implements AutoCloseable {
         return false;
     }
 
+    /** How many shards the batch is split into (1: not sharded). */
+    public int shards() {
+        return shards;
+    }
+
+    /** How the run uses the cores, in words, e.g. "2 threads, each recurrent layer's hidden units split between them". */
+    public String parallelism() {
+        return parallelism;
+    }
+
     /** The choices around a run that do not change what is trained: compute, output, resumption. */
     public static final class Builder {
         private final RunSpec spec;
@@ -435,7 +456,7 @@ public final class TrainingRun implements AutoCloseable {
         private Checkpoint.Loaded resumeFrom;
         private CorpusChoice.Loaded corpus;
         private boolean overwrite;
-        private int shards = 1, diagnosticsProbeSteps;
+        private int shards, diagnosticsProbeSteps;  // shards 0: chosen by automaticShards
         private double timeBudgetSeconds;
         private Samples samples;
         private Consumer<String> warnings = w -> { };
@@ -445,7 +466,10 @@ public final class TrainingRun implements AutoCloseable {
             this.spec = Objects.requireNonNull(spec, "spec");
         }
 
-        /** The matrix-product backend (default: OpenBLAS when its natives load, else pure Java; one thread). */
+        /**
+         * The matrix-product backend and its threads (default: OpenBLAS when its natives load, else pure Java,
+         * on every core this JVM may use).
+         */
         public Builder gemm(Gemm g) { gemm = g; return this; }
 
         /** The corpus cache directory (default: {@code $RNNLAB_DATA}, else {@code ~/.cache/rnnlab}). */
@@ -469,9 +493,12 @@ public final class TrainingRun implements AutoCloseable {
         /** Continue this checkpoint: its model, optimizer state and progress; the corpus must be the same. */
         public Builder resumeFrom(Checkpoint.Loaded checkpoint) { resumeFrom = checkpoint; return this; }
 
-        /** Split each batch's streams over this many threads (data parallelism; engine models only). */
+        /**
+         * Split each batch's streams over this many threads (data parallelism; engine models only); 0, the
+         * default, chooses: see {@link Models#automaticShards}. The shards run on the GEMM's one-thread form.
+         */
         public Builder shards(int n) {
-            if (n < 1) throw new RnnlabException("shards must be >= 1, got " + n);
+            if (n < 0) throw new RnnlabException("shards must be >= 0 (0: chosen for the model), got " + n);
             shards = n;
             return this;
         }
@@ -504,7 +531,7 @@ public final class TrainingRun implements AutoCloseable {
 
         /** Assembles the run: loads and checks the corpus, takes the lock, builds the model and trainer. */
         public TrainingRun build() {
-            if (gemm == null) gemm = Gemm.create(Gemm.Backend.AUTO, 1, false);
+            if (gemm == null) gemm = Gemm.create(Gemm.Backend.AUTO, Runtime.getRuntime().availableProcessors(), false);
             if (directory != null && directoryRoot != null) {
                 throw new RnnlabException("give a checkpoint directory or a root for one, not both");
             }

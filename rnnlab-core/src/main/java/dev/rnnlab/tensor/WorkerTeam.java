@@ -31,6 +31,9 @@ public final class WorkerTeam {
     /** How long a worker keeps spinning for the next task before it parks: longer than the serial gaps of a batch. */
     static final long IDLE_SPIN_NANOS = 2_000_000L;
 
+    /** Spins at a barrier before a waiting part starts yielding its core: some tens of microseconds. */
+    static final int YIELD_AFTER_SPINS = 1 << 14;
+
     private final int size;
     private final Thread[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -41,6 +44,7 @@ public final class WorkerTeam {
     private volatile int barrierRound;
     private volatile boolean broken;
     private volatile Throwable failure;
+    private volatile Timeline timeline;
     // 1 while a worker is parked or about to park; volatile both ways, so either the caller sees it or the
     // worker sees the new generation before it parks
     private final AtomicIntegerArray parked;
@@ -94,19 +98,92 @@ public final class WorkerTeam {
     }
 
     /**
-     * Waits until every part of the running task has called it, spinning. Call it from inside a task, the
-     * same number of times on every part; throws when another part has failed.
+     * Waits until every part of the running task has called it, spinning. Call it from inside a task as
+     * part {@code part}, the same number of times on every part; throws when another part has failed.
      */
-    public void await() {
+    public void await(int part) {
+        Timeline log = timeline;
+        long since = log == null ? 0 : System.nanoTime();
         int round = barrierRound;
         if (arrived.incrementAndGet() == size) {
             arrived.set(0);
             barrierRound = round + 1;  // releases the others; the counter is already reset for the next round
-            return;
+        } else {
+            for (int spins = 0; barrierRound == round; spins++) {
+                if (broken) throw new BrokenTeamException();
+                // a part that has waited long is likely waiting for one the OS has taken off its core (by a JIT
+                // or GC thread, or onto this core): from then on give the core away between checks
+                if (spins < YIELD_AFTER_SPINS) Thread.onSpinWait();
+                else Thread.yield();
+            }
         }
-        while (barrierRound == round) {
-            if (broken) throw new BrokenTeamException();
-            Thread.onSpinWait();
+        if (log != null) log.waited(part, System.nanoTime() - since);
+    }
+
+    /**
+     * Starts recording, for every part, how long it works in each task and how long it waits at each
+     * barrier (the first {@code maxWaits} waits per part are kept one by one); {@link #stopTimeline} ends it.
+     * Off by default: a recording barrier reads the clock twice.
+     */
+    public void startTimeline(int maxWaits) {
+        timeline = new Timeline(size, maxWaits);
+    }
+
+    /** Stops recording and returns what was recorded (null when nothing was being recorded). */
+    public Timeline stopTimeline() {
+        Timeline t = timeline;
+        timeline = null;
+        return t;
+    }
+
+    /**
+     * What a team's parts did while a timeline was on: per part, the nanoseconds spent inside tasks, the
+     * nanoseconds spent waiting at barriers, the number of waits, and the first waits one by one.
+     */
+    public static final class Timeline {
+        private final long[] inTasks, waiting;
+        private final int[] waits;
+        private final long[][] firstWaits;
+
+        Timeline(int parts, int maxWaits) {
+            inTasks = new long[parts];
+            waiting = new long[parts];
+            waits = new int[parts];
+            firstWaits = new long[parts][maxWaits];
+        }
+
+        void waited(int part, long nanos) {  // each part writes only its own slots
+            waiting[part] += nanos;
+            if (waits[part] < firstWaits[part].length) firstWaits[part][waits[part]] = nanos;
+            waits[part]++;
+        }
+
+        void worked(int part, long nanos) {
+            inTasks[part] += nanos;
+        }
+
+        public int parts() {
+            return inTasks.length;
+        }
+
+        /** Nanoseconds part {@code part} spent inside tasks, its barrier waits included. */
+        public long inTasksNanos(int part) {
+            return inTasks[part];
+        }
+
+        /** Nanoseconds part {@code part} spent waiting at barriers. */
+        public long waitingNanos(int part) {
+            return waiting[part];
+        }
+
+        /** How many times part {@code part} waited at a barrier. */
+        public int waits(int part) {
+            return waits[part];
+        }
+
+        /** The first waits of part {@code part}, in nanoseconds, in order. */
+        public long[] firstWaits(int part) {
+            return java.util.Arrays.copyOf(firstWaits[part], Math.min(waits[part], firstWaits[part].length));
         }
     }
 
@@ -122,8 +199,11 @@ public final class WorkerTeam {
     }
 
     private void runPart(Task t, int part) {
+        Timeline log = timeline;
+        long since = log == null ? 0 : System.nanoTime();
         try {
             t.run(part);
+            if (log != null) log.worked(part, System.nanoTime() - since);
         } catch (BrokenTeamException e) {
             // another part failed first; its exception is the one reported
         } catch (Throwable e) {

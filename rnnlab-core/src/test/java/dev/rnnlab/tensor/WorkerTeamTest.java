@@ -34,7 +34,7 @@ class WorkerTeamTest {
             int other = 1 - part;
             for (int r = 0; r < rounds; r++) {
                 written[part][r] = r + 1;
-                team.await();
+                team.await(part);
                 if (written[other][r] != r + 1) stale.set(true);
             }
         });
@@ -46,12 +46,12 @@ class WorkerTeamTest {
         WorkerTeam team = new WorkerTeam(2);
         assertThatThrownBy(() -> team.tryRun(part -> {
             if (part == 1) throw new IllegalArgumentException("part 1 failed");
-            team.await();  // would wait for ever without the break
+            team.await(part);  // would wait for ever without the break
         })).isInstanceOf(IllegalArgumentException.class).hasMessage("part 1 failed");
         assertThatThrownBy(() -> team.tryRun(part -> {
-            team.await();
+            team.await(part);
             if (part == 0) throw new IllegalStateException("the caller's part failed");
-            team.await();
+            team.await(part);
         })).isInstanceOf(IllegalStateException.class).hasMessage("the caller's part failed");
         int[] sum = new int[2];
         assertThat(team.tryRun(part -> sum[part] = part + 1)).as("usable after a failure").isTrue();
