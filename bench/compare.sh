@@ -2,12 +2,16 @@
 # rnnlab against the PyTorch peer (../shared/bench/peer_torch.py) on identical configurations: the same
 # text (D2L-normalised The Time Machine, vocab 28), shapes, SGD, clipping and number of cores, alternating
 # the two tools for ROUNDS rounds; prints median tokens/s (or chars/s) of each and the ratio rnnlab/PyTorch.
-# THREADS cores each: PyTorch gets --threads THREADS; rnnlab splits each batch over THREADS shards with one
-# single-threaded OpenBLAS each (OpenBLAS's own threads lose on these shapes: docs/BENCHMARKS.md).
+# THREADS cores each: PyTorch gets --threads THREADS; rnnlab gets --threads THREADS and chooses how to use
+# them as train does (--shards auto: each layer's hidden units split between the threads, or the batch
+# split into shards for narrow models; docs/BENCHMARKS.md). With BASE_JAR=path/to/an/older/rnnlab.jar the
+# same rounds also run that build at BASE_ARGS (default: one thread per shard, THREADS shards, its best
+# setting before the units were split), for a before/after in one run.
 #
 #   bash bench/compare.sh                          # all configurations, 3 rounds
 #   ROUNDS=1 SECONDS_EACH=5 CONFIGS="lstm-512" bash bench/compare.sh
 #   PEER_ALT="--threads 1 --blas-threads 1" bash bench/compare.sh   # also PyTorch on one core, its best here
+#   BASE_JAR=/tmp/rnnlab-1e50485.jar bash bench/compare.sh           # also an older build, same rounds
 #
 # Needs Debian's PyTorch on Debian's OpenBLAS: apt-get install -y python3-torch python3-numpy libopenblas0-pthread
 # (without the last, PyTorch finds no libopenblas.so.0 and runs several times slower). Only ratios from one run
@@ -20,6 +24,7 @@ THREADS=${THREADS:-2}
 PEER_THREADS=${PEER_THREADS:-"--threads $THREADS"}
 # a second PyTorch setting measured in the same rounds, e.g. "--threads 1 --blas-threads 1" (its best here)
 PEER_ALT=${PEER_ALT:-}
+BASE_JAR=${BASE_JAR:-}
 OUT=${OUT:-/tmp/rnnlab-compare.jsonl}
 TEXT=${TEXT:-../shared/data/timemachine.txt}
 PEER=${PEER:-../shared/bench/peer_torch.py}
@@ -43,12 +48,17 @@ for round in $(seq 1 "$ROUNDS"); do
   for c in $CONFIGS; do
     a=${ARGS[$c]}
     shards=$([[ $c == gen-* ]] && echo 1 || echo "$THREADS")  # generation runs batch 1: nothing to shard
+    base_args=${BASE_ARGS:-"--threads 1 --shards $shards"}
     # word-level: the same text as 4,580 words; the peer reads characters only, so bench/peer_torch_words.py
     # runs its model and loop on words
     tokens=char peer=("$PEER")
     [[ $c == word-* ]] && tokens=word peer=(bench/peer_torch_words.py)
-    "$JAVA" --enable-native-access=ALL-UNNAMED -jar target/rnnlab.jar bench --text "$TEXT" --tokens $tokens $a --threads 1 \
-        --shards "$shards" --seconds "$SECONDS_EACH" --json 2>/dev/null | record "$c" "$round"
+    "$JAVA" --enable-native-access=ALL-UNNAMED -jar target/rnnlab.jar bench --text "$TEXT" --tokens $tokens $a --threads "$THREADS" \
+        --seconds "$SECONDS_EACH" --json 2>/dev/null | record "$c" "$round"
+    if [ -n "$BASE_JAR" ]; then
+      "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$BASE_JAR" bench --text "$TEXT" --tokens $tokens $a $base_args \
+          --seconds "$SECONDS_EACH" --json 2>/dev/null | record "$c" "$round" '"base":true,'
+    fi
     for setting in "$PEER_THREADS" ${PEER_ALT:+"$PEER_ALT"}; do
       tag=$([[ $setting == "$PEER_THREADS" ]] || echo '"alt":true,')
       PEER_DIR=$(dirname "$PEER") /usr/bin/python3 "${peer[@]}" --text "$TEXT" $a $setting --seconds "$SECONDS_EACH" \
@@ -56,22 +66,26 @@ for round in $(seq 1 "$ROUNDS"); do
     done
   done
 done
-/usr/bin/python3 - "$OUT" "$PEER_THREADS" "$PEER_ALT" <<'PY'
+/usr/bin/python3 - "$OUT" "$PEER_THREADS" "$PEER_ALT" "$BASE_JAR" <<'PY'
 import collections, json, statistics, sys
 runs = collections.defaultdict(lambda: collections.defaultdict(list))
 for line in open(sys.argv[1]):
     d = json.loads(line)
-    side = "rnnlab" if d.get("peer") == "rnnlab" else "alt" if d.get("alt") else "pytorch"
+    side = ("base" if d.get("base") else "rnnlab") if d.get("peer") == "rnnlab" else "alt" if d.get("alt") else "pytorch"
     runs[d["label"]][side].append(d.get("tokens_per_s", d.get("chars_per_s")))
-alt = bool(sys.argv[3])
-print(f"medians of tokens/s (chars/s for gen-); PyTorch {sys.argv[2]}" + (f"; PyTorch' {sys.argv[3]}" if alt else ""))
+alt, base = bool(sys.argv[3]), bool(sys.argv[4])
+print(f"medians of tokens/s (chars/s for gen-); PyTorch {sys.argv[2]}" + (f"; PyTorch' {sys.argv[3]}" if alt else "")
+      + (f"; base {sys.argv[4]}" if base else ""))
 head = f"{'config':>14} {'rnnlab':>10} {'pytorch':>10} {'ratio':>6}"
-print(head + (f" {'pytorch_':>10} {'ratio_':>6}" if alt else "") + "  rounds")
+print(head + (f" {'pytorch_':>10} {'ratio_':>6}" if alt else "") + (f" {'base':>10} {'/base':>6}" if base else "") + "  rounds")
 for label, sides in runs.items():
     r, p = statistics.median(sides["rnnlab"]), statistics.median(sides["pytorch"])
     row = f"{label:>14} {r:>10,.0f} {p:>10,.0f} {r / p:>6.2f}"
     if alt:
         q = statistics.median(sides["alt"])
         row += f" {q:>10,.0f} {r / q:>6.2f}"
+    if base:
+        b = statistics.median(sides["base"])
+        row += f" {b:>10,.0f} {r / b:>6.2f}"
     print(row + f"  {len(sides['rnnlab'])}")
 PY

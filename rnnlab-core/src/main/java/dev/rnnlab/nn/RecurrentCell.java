@@ -33,6 +33,8 @@ abstract class RecurrentCell {
      * an LSTM-256 and an RNN-512 (4 M) 45% and 63% faster.
      */
     static final long MIN_PART_STEP_WORK = 1L << 21;
+    /** At batch 1, W_hh of fewer floats than this (2 MiB, a core's L2 here) runs on one thread. */
+    static final long MIN_BATCH1_WEIGHTS = 1L << 19;
 
     int steps, batch;  // shape of the cached forward
     float[] h = new float[0];        // states, (T+1)*B*H
@@ -160,7 +162,11 @@ abstract class RecurrentCell {
     /** Whether a cell of this shape splits its time loop over a team of {@code parts}: see {@link #parts()}. */
     static boolean splits(int gateCount, int hidden, int batch, int parts) {
         int units = hidden / parts;
-        return parts > 1 && units >= MIN_UNITS_PER_PART && (long) batch * gateCount * units * hidden >= MIN_PART_STEP_WORK;
+        if (parts < 2 || units < MIN_UNITS_PER_PART) return false;
+        // batch 1 (generation) streams W_hh from memory once per step: splitting pays when it is larger than
+        // one core's cache holds, so that each core streams its own share
+        if (batch == 1) return (long) gateCount * hidden * hidden >= MIN_BATCH1_WEIGHTS;
+        return (long) batch * gateCount * units * hidden >= MIN_PART_STEP_WORK;
     }
 
     /** Part {@code part}'s first hidden unit of {@code parts}. */
@@ -180,7 +186,9 @@ abstract class RecurrentCell {
      */
     final void runParts(PartLoop loop) {
         int parts = parts();
-        if (parts > 1 && team.tryRun(part -> loop.run(part, parts))) return;
+        // one step of one stream is shorter than waking a parked worker: split only while the team is awake
+        if (parts > 1 && (batch * steps == 1 ? team.tryRunIfAwake(part -> loop.run(part, parts))
+                : team.tryRun(part -> loop.run(part, parts)))) return;
         loop.run(0, 1);
     }
 

@@ -98,6 +98,23 @@ public final class WorkerTeam {
     }
 
     /**
+     * As {@link #tryRun}, but only when no worker is parked: when one is, it is woken (to spin for the next
+     * task) and this returns false at once, running nothing. For work shorter than a wake-up, such as one
+     * step of batch-1 generation (tens of microseconds, where waking a parked thread on a virtual machine
+     * can take milliseconds): the first step after a pause runs on the caller alone, the next ones split.
+     */
+    public boolean tryRunIfAwake(Task task) {
+        boolean asleep = false;
+        for (int p = 1; p < size; p++) {
+            if (parked.get(p) == 1) {
+                asleep = true;
+                LockSupport.unpark(workers[p - 1]);
+            }
+        }
+        return !asleep && tryRun(task);
+    }
+
+    /**
      * Waits until every part of the running task has called it, spinning. Call it from inside a task as
      * part {@code part}, the same number of times on every part; throws when another part has failed.
      */
@@ -224,6 +241,7 @@ public final class WorkerTeam {
                 parked.set(part, 1);
                 if (generation == seen) LockSupport.park(this);
                 parked.set(part, 0);
+                idleSince = System.nanoTime();  // woken, by a task or to spin for one (tryRunIfAwake)
             }
             seen = generation;
             runPart(task, part);

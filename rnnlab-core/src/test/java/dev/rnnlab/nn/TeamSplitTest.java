@@ -98,9 +98,19 @@ class TeamSplitTest {
         }
     }
 
-    /** Batch 1 (generation) and layers too narrow to split take the one-thread path inside the team's model. */
+    /**
+     * Batch 1 (generation) splits only layers whose W_hh is larger than a core's cache (RecurrentCell.splits:
+     * LSTM-368 here, 4 x 368^2 floats), and only while the team is awake, so the first step after a pause
+     * runs on one thread and the later ones split; the narrow models take the one-thread path throughout.
+     */
+    static Stream<Arguments> batchOneModels() {
+        return Stream.concat(models(), Stream.of(
+                Arguments.of(new ModelConfig(CellType.LSTM, 11, 0, 368, 1, false, 0f), Gemm.Backend.JAVA),
+                Arguments.of(new ModelConfig(CellType.LSTM, 11, 0, 368, 1, false, 0f), Gemm.Backend.AUTO)));
+    }
+
     @ParameterizedTest
-    @MethodSource("models")
+    @MethodSource("batchOneModels")
     void batchOneStepsMatchToo(ModelConfig c, Gemm.Backend backend) {
         RecurrentLanguageModel one = new RecurrentLanguageModel(c, Gemm.create(backend, 1, false));
         RecurrentLanguageModel two = new RecurrentLanguageModel(c, Gemm.create(backend, 2, false));
@@ -108,13 +118,23 @@ class TeamSplitTest {
         System.arraycopy(one.parameters().values(), 0, two.parameters().values(), 0, one.parameters().size());
         RecurrentState s1 = one.zeroState(1), s2 = two.zeroState(1);
         int[] token = {0};
+        assertThat(RecurrentCell.splits(4, 368, 1, 2)).as("LSTM-368 splits at batch 1").isTrue();
         for (int i = 0; i < 20; i++) {
+            if (i == 10) sleepUntilTheWorkersPark();
             token[0] = (i * 7) % c.vocab();
             one.forward(token, null, 1, 1, s1);
             two.forward(token, null, 1, 1, s2);
             same(two.logits(), one.logits(), backend, "logits at token " + i);
             one.finalState(s1);
             two.finalState(s2);
+        }
+    }
+
+    private static void sleepUntilTheWorkersPark() {
+        try {
+            Thread.sleep(20);  // WorkerTeam.IDLE_SPIN_NANOS is 2 ms
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

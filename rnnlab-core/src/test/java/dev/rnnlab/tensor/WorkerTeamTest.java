@@ -99,6 +99,20 @@ class WorkerTeamTest {
     }
 
     @Test
+    void tryRunIfAwakeRefusesWhileAWorkerIsParkedAndWakesIt() {
+        WorkerTeam team = new WorkerTeam(2);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!team.workersParked() && System.nanoTime() < deadline) sleepPastIdleSpin();
+        int[] ran = new int[2];
+        assertThat(team.tryRunIfAwake(part -> ran[part]++)).as("a parked worker").isFalse();
+        assertThat(ran).containsExactly(0, 0);
+        boolean split = false;
+        for (int i = 0; i < 1_000 && !split; i++) split = team.tryRunIfAwake(part -> ran[part]++);  // woken, it spins
+        assertThat(split).isTrue();
+        assertThat(ran[0]).isEqualTo(ran[1]).isPositive();
+    }
+
+    @Test
     void startCutsIntoNearlyEqualRangesThatCoverEverything() {
         assertThat(WorkerTeam.start(0, 2, 37)).isZero();
         assertThat(WorkerTeam.start(1, 2, 37)).isEqualTo(18);
