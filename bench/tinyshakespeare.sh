@@ -7,7 +7,8 @@
 #   BUDGET=600 bash bench/tinyshakespeare.sh
 #   BUDGET=60 HIDDEN=128 bash bench/tinyshakespeare.sh          # a quick look
 #
-# rnnlab uses its two cores as shards (--shards 2, one OpenBLAS thread each); PyTorch gets PEER_THREADS
+# rnnlab uses its cores as train chooses (this 2-layer LSTM-256 at batch 32: each layer's hidden units split
+# between the threads, which trains it as fast as two shards did); PyTorch gets PEER_THREADS
 # (default "--threads 1 --blas-threads 1", its fastest setting here: docs/BENCHMARKS.md). Both: one-hot
 # input, batch 32 x 50 steps, sequential partitioning with the state carried, Adam lr 0.002, clip 5.
 set -euo pipefail
@@ -22,7 +23,7 @@ OUT=${OUT:-runs/tinyshakespeare-lstm2-h$HIDDEN}
 config=(--layers 2 --hidden "$HIDDEN" --batch 32 --steps 50 --optimizer adam --lr 0.002 --clip 5)
 
 ./rnnlab train "$TEXT" --normalize raw --split 0.9,0.1 --model lstm "${config[@]}" --epochs 1000 \
-    --time-budget "${BUDGET}s" --shards 2 --threads 1 --checkpoint "$OUT" --prefix "ROMEO:" --sample-length 200 \
+    --time-budget "${BUDGET}s" --checkpoint "$OUT" --prefix "ROMEO:" --sample-length 200 \
     | tee "$OUT.log"
 /usr/bin/python3 "$PEER" --text "$TEXT" --raw --valid 0.1 --cell lstm "${config[@]}" $PEER_THREADS \
     --seconds "$BUDGET" --json | tail -n 1 > "$OUT.peer.json"

@@ -61,13 +61,20 @@ public final class Models {
     /**
      * The shard count to train a model of {@code config} at this batch on {@code gemm}: one when the GEMM has
      * no team (one thread) or the model splits its time loops over the team ({@link #splitsTimeLoops}: an
-     * LSTM-256 and wider at batch 32), else one shard per thread of the team, at most one per stream.
+     * LSTM-256 and wider at batch 32) and its output layer is no larger than a recurrent layer's W_hh, else
+     * one shard per thread of the team, at most one per stream.
      * Measured on two cores, splitting the units beat sharding from LSTM-512 up (by 39%) and lost at
      * LSTM-128 (90 K against 165 K tokens/s), docs/BENCHMARKS.md.
      */
     public static int automaticShards(ModelConfig config, int batch, Gemm gemm) {
         dev.rnnlab.tensor.WorkerTeam team = gemm.team();
-        if (team == null || splitsTimeLoops(config, batch, team.size())) return 1;
+        if (team == null) return 1;
+        // the softmax over the vocabulary runs on one thread unless the batch is sharded: where the output
+        // layer outweighs a recurrent layer (a word model: 4,580 x 256 against 4 x 256 x 256 per token),
+        // shards won (11,307 against 9,217 tokens/s), docs/BENCHMARKS.md
+        long output = (long) config.vocab() * config.directions() * config.hidden();
+        long recurrent = (long) config.cell().gates * config.hidden() * config.hidden();
+        if (splitsTimeLoops(config, batch, team.size()) && output <= recurrent) return 1;
         return Math.max(1, Math.min(team.size(), batch));
     }
 

@@ -7,6 +7,7 @@ import dev.rnnlab.RealCorpora;
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.io.Checkpoint;
 import dev.rnnlab.nn.CellType;
+import dev.rnnlab.nn.Models;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.text.Normalizer;
 import dev.rnnlab.text.TokenFile;
@@ -169,5 +170,27 @@ class TrainingRunTest {
             double a = one.run().getLast().trainLoss(), b = two.run().getLast().trainLoss();
             assertThat(b).isCloseTo(a, org.assertj.core.data.Offset.offset(1e-3));
         }
+    }
+
+    /** With no shard count given the run chooses: the unit split for wide layers, shards for narrow ones. */
+    @Test
+    void theCoresAreUsedAsTheModelsWidthSuits() {
+        Gemm two = Gemm.create(Gemm.Backend.AUTO, 2, false);
+        RunSpec wide = RunSpec.builder().corpus(RealCorpora.timemachine()).maxTokens(3000).cell(CellType.LSTM).hidden(256)
+                .batch(32).steps(10).epochs(1).build();
+        try (TrainingRun narrowRun = TrainingRun.builder(lstm(1)).gemm(two).build();
+             TrainingRun wideRun = TrainingRun.builder(wide).gemm(two).build();
+             TrainingRun oneThread = TrainingRun.builder(wide).gemm(gemm).build();
+             TrainingRun asked = TrainingRun.builder(wide).gemm(two).shards(2).build()) {
+            assertThat(narrowRun.shards()).as("LSTM-16, batch 4: too narrow to split").isEqualTo(2);
+            assertThat(narrowRun.parallelism()).contains("2 shards");
+            assertThat(wideRun.shards()).isEqualTo(1);
+            assertThat(wideRun.parallelism()).contains("2 threads").contains("hidden units split");
+            assertThat(oneThread.shards()).isEqualTo(1);
+            assertThat(oneThread.parallelism()).isEqualTo("one thread");
+            assertThat(asked.shards()).isEqualTo(2);
+        }
+        assertThat(Models.automaticShards(wide.model().config(28), 32, two)).isEqualTo(1);
+        assertThat(Models.automaticShards(wide.model().config(28), 4, two)).as("batch 4: 0.5 M a part").isEqualTo(2);
     }
 }
