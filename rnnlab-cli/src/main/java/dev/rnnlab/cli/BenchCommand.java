@@ -113,7 +113,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Measure training at each of these hidden sizes or sequence lengths (and each --sweep-shards), print a table.")
     String sweep;
 
-    @Option(names = "--sweep-shards", split = ",", defaultValue = "1,2", description = "Shard counts to sweep (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sweep-shards", split = ",", defaultValue = "1,2",
+            description = "Shard counts to sweep; 1 is one model on all the --threads (default: ${DEFAULT-VALUE}).")
     List<Integer> sweepShards;
 
     @Option(names = "--plot", paramLabel = "FILE", description = "With --sweep: a chart of tokens/s against the swept value (.png or .svg).")
@@ -238,12 +239,12 @@ final class BenchCommand implements Callable<Integer> {
                 out.flush();
                 x[i] = values[i];
                 y[i] = r.get("tokens_per_s").asDouble();
-                table.add(String.format(Locale.ROOT, "| %d | %d | %,.0f | %.1f | %.1f | %.0f%% |", values[i], s, y[i],
+                table.add(String.format(Locale.ROOT, "| %d | %s | %,.0f | %.1f | %.1f | %.0f%% |", values[i], setting(s, gemm), y[i],
                         1e6 / y[i], r.get("achieved_gflops").asDouble(), 100 * r.get("fraction_of_peak").asDouble()));
             }
-            curves.add(new LineChart.Curve(s + (s == 1 ? " shard" : " shards"), x, y));
+            curves.add(new LineChart.Curve(setting(s, gemm), x, y));
         }
-        out.printf("| %s | shards | tokens/s | us/token | GEMM GFLOP/s | of the peak |%n| ---: | ---: | ---: | ---: | ---: | ---: |%n", kv[0]);
+        out.printf("| %s | cores | tokens/s | us/token | GEMM GFLOP/s | of the peak |%n| ---: | ---: | ---: | ---: | ---: | ---: |%n", kv[0]);
         table.forEach(out::println);
         if (plot != null) {
             LineChart.write(plot, String.format(Locale.ROOT, "%s training throughput against %s", cell.toUpperCase(Locale.ROOT),
@@ -253,6 +254,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** How a sweep point used the cores: shards, or one model on the GEMM's threads (units split when wide enough). */
+    private static String setting(int shards, Gemm gemm) {
+        if (shards > 1) return shards + " shards";
+        return gemm.team() == null ? "1 thread" : gemm.team().size() + " threads";
     }
 
     private void train(LanguageModel model, int[] tokens, ObjectNode r, WorkerTeam team) {

@@ -69,9 +69,9 @@ public final class Models {
     public static int automaticShards(ModelConfig config, int batch, Gemm gemm) {
         dev.rnnlab.tensor.WorkerTeam team = gemm.team();
         if (team == null) return 1;
-        // the softmax over the vocabulary runs on one thread unless the batch is sharded: where the output
-        // layer outweighs a recurrent layer (a word model: 4,580 x 256 against 4 x 256 x 256 per token),
-        // shards won (11,307 against 9,217 tokens/s), docs/BENCHMARKS.md
+        // where the output layer outweighs a recurrent layer (a word model: 4,580 x 256 against 4 x 256 x 256
+        // per token) shards won while the softmax ran on one thread (11,307 against 9,217 tokens/s); with its
+        // rows split too the two tie (docs/BENCHMARKS.md), and shards keep the embedding's scatter split as well
         long output = (long) config.vocab() * config.directions() * config.hidden();
         long recurrent = (long) config.cell().gates * config.hidden() * config.hidden();
         if (splitsTimeLoops(config, batch, team.size()) && output <= recurrent) return 1;

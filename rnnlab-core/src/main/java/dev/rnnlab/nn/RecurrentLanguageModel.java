@@ -3,6 +3,7 @@ package dev.rnnlab.nn;
 import dev.rnnlab.Rng;
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.tensor.Gemm;
+import dev.rnnlab.tensor.WorkerTeam;
 import dev.rnnlab.tensor.Initializers;
 
 /**
@@ -44,10 +45,13 @@ public final class RecurrentLanguageModel implements LanguageModel {
     private float[] topOutput;
     private double lastLoss = Double.NaN;
     private float[] probe;  // per-step gradient norms of the top layer, when diagnostics ask
+    private final WorkerTeam team;  // splits the softmax's rows (the layers split their units on the same team)
+    private double[] rowLoss = new double[0];
 
     /** A model of shape {@code config} whose products run on {@code gemm}; all parameters are zero until initialized. */
     public RecurrentLanguageModel(ModelConfig config, Gemm gemm) {
         this.config = config;
+        this.team = gemm.team();
         embedding = config.embed() > 0 ? new Embedding(config.vocab(), config.embed(), params) : null;
         layers = new RecurrentLayer[config.layers()];
         for (int l = 0; l < layers.length; l++) {
@@ -173,9 +177,14 @@ public final class RecurrentLanguageModel implements LanguageModel {
         if (dLogits.length < rows * config.vocab()) dLogits = new float[rows * config.vocab()];
         int counted = SoftmaxCrossEntropy.counted(targets, rows);
         lastLoss = counted == 0 ? 0
-                : SoftmaxCrossEntropy.forward(logits, targets, rows, config.vocab(), dLogits, counted) / counted;
+                : SoftmaxCrossEntropy.forward(logits, targets, rows, config.vocab(), dLogits, counted, team, rowLosses(rows)) / counted;
         if (counted == 0) java.util.Arrays.fill(dLogits, 0, rows * config.vocab(), 0f);
         return lastLoss;
+    }
+
+    private double[] rowLosses(int rows) {
+        if (rowLoss.length < rows) rowLoss = new double[rows];
+        return rowLoss;
     }
 
     /** Embedding dropout: a new row mask over the vocabulary for this batch, applied to every occurrence. */

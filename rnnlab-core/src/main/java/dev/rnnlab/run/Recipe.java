@@ -41,7 +41,10 @@ public record Recipe(int hidden, int layers, int batch, int steps, double lr, Re
     /** The budget when none is given: a few minutes. */
     public static final double DEFAULT_BUDGET_SECONDS = 300;
 
-    /** The 2-layer LSTM-256's training speed on 2 cores as measured (AMD EPYC, --shards 2): what the pass estimate assumes. */
+    /**
+     * The 2-layer LSTM-256's training speed on 2 cores as measured (AMD EPYC, --shards 2; splitting the units,
+     * the automatic choice for it since 43ae43a, trains it as fast): what the pass estimate assumes.
+     */
     public static final double CHARS_PER_SECOND = 24_000;
 
     /** The split when none is given. */

@@ -49,9 +49,12 @@ public final class TrainedModel {
         this.version = version;
     }
 
-    /** The model saved in a checkpoint directory, on the default backend (OpenBLAS when it loads, else pure Java). */
+    /**
+     * The model saved in a checkpoint directory, on the default backend ({@link Gemm#allCores()}: OpenBLAS when
+     * it loads, else pure Java, on every core).
+     */
     public static TrainedModel load(Path checkpoint) {
-        return load(checkpoint, Gemm.create(Gemm.Backend.AUTO, 1, false));
+        return load(checkpoint, Gemm.allCores());
     }
 
     /** The model saved in a checkpoint directory, on the given backend. */

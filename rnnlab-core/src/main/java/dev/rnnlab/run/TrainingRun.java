@@ -467,8 +467,8 @@ public final class TrainingRun implements AutoCloseable {
         }
 
         /**
-         * The matrix-product backend and its threads (default: OpenBLAS when its natives load, else pure Java,
-         * on every core this JVM may use).
+         * The matrix-product backend and its threads (default: {@link Gemm#allCores()}, OpenBLAS when its
+         * natives load, else pure Java, on every core this JVM may use).
          */
         public Builder gemm(Gemm g) { gemm = g; return this; }
 
@@ -531,7 +531,7 @@ public final class TrainingRun implements AutoCloseable {
 
         /** Assembles the run: loads and checks the corpus, takes the lock, builds the model and trainer. */
         public TrainingRun build() {
-            if (gemm == null) gemm = Gemm.create(Gemm.Backend.AUTO, Runtime.getRuntime().availableProcessors(), false);
+            if (gemm == null) gemm = Gemm.allCores();
             if (directory != null && directoryRoot != null) {
                 throw new RnnlabException("give a checkpoint directory or a root for one, not both");
             }

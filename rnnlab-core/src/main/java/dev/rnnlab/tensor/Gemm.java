@@ -54,6 +54,16 @@ public interface Gemm {
         return g;
     }
 
+    /**
+     * One GEMM for the whole JVM: the AUTO backend on every core this JVM may use, made at the first call. What
+     * the library uses when given no GEMM, so that runs made one after another share one team of threads
+     * instead of each starting its own; runs at the same time share it too (one of them gets the team, the
+     * others run on their own threads, see {@link WorkerTeam#tryRun}).
+     */
+    static Gemm allCores() {
+        return SharedGemm.ALL_CORES;
+    }
+
     /** The backend on one thread. */
     private static Gemm single(Backend backend, boolean log) {
         return switch (backend) {
@@ -90,5 +100,13 @@ public interface Gemm {
     private static boolean fits(float[] x, int off, int rows, int cols, int ld) {
         if (rows == 0 || cols == 0) return off >= 0 && off <= x.length;
         return off >= 0 && (long) off + (long) (rows - 1) * ld + cols <= x.length;
+    }
+}
+
+/** The holder of {@link Gemm#allCores()}: made when first used. */
+final class SharedGemm {
+    static final Gemm ALL_CORES = Gemm.create(Gemm.Backend.AUTO, Runtime.getRuntime().availableProcessors(), false);
+
+    private SharedGemm() {
     }
 }

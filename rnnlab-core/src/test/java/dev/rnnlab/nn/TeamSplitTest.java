@@ -34,7 +34,9 @@ class TeamSplitTest {
                 new ModelConfig(CellType.GRU, 11, 9, 40, 2, true, 0.3f),
                 new ModelConfig(CellType.RNN_RELU, 11, 9, 33, 3, false, 0.2f),
                 new ModelConfig(CellType.LSTM, 11, 10, 48, 2, false, 0f, awd),
-                new ModelConfig(CellType.GRU, 11, 10, 48, 2, false, 0f, awd));
+                new ModelConfig(CellType.GRU, 11, 10, 48, 2, false, 0f, awd),
+                // a word-sized vocabulary: 35 rows x 4,000 logits, enough for the softmax to split its rows too
+                new ModelConfig(CellType.LSTM, 4000, 16, 32, 1, false, 0f));
         return configs.flatMap(c -> Stream.of(Arguments.of(c, Gemm.Backend.JAVA), Arguments.of(c, Gemm.Backend.AUTO)));
     }
 
@@ -96,6 +98,26 @@ class TeamSplitTest {
             two.finalState(e2);
             for (int s = 0; s < e1.slots(); s++) same(e2.h(s), e1.h(s), backend, "final h[" + s + "]");
         }
+    }
+
+    /** The softmax's rows cut between the team's threads give the one-thread loss and gradient bit for bit. */
+    @org.junit.jupiter.api.Test
+    void theSplitSoftmaxIsTheOneThreadSoftmax() {
+        int rows = 70, vocab = 3000;
+        Rng rng = new Rng(4);
+        float[] logits = new float[rows * vocab];
+        for (int i = 0; i < logits.length; i++) logits[i] = (float) (3 * rng.nextGaussian());
+        int[] targets = FiniteDifferenceTest.randomTokens(rows, vocab, rng);
+        targets[0] = targets[33] = LanguageModel.IGNORE;
+        float[] g1 = new float[rows * vocab], g2 = new float[rows * vocab];
+        double one = SoftmaxCrossEntropy.forward(logits, targets, rows, vocab, g1, rows - 2);
+        dev.rnnlab.tensor.WorkerTeam team = Gemm.create(Gemm.Backend.JAVA, 2, false).team();
+        assertThat((long) rows * vocab).isGreaterThanOrEqualTo(SoftmaxCrossEntropy.MIN_SPLIT_LOGITS);
+        team.startTimeline(10);
+        double two = SoftmaxCrossEntropy.forward(logits, targets, rows, vocab, g2, rows - 2, team, new double[rows]);
+        assertThat(team.stopTimeline().inTasksNanos(1)).as("the worker ran rows").isPositive();
+        assertThat(two).isEqualTo(one);
+        assertThat(g2).isEqualTo(g1);
     }
 
     /**
