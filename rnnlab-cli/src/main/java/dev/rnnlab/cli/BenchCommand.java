@@ -163,6 +163,7 @@ final class BenchCommand implements Callable<Integer> {
         ModelConfig config = new ModelConfig(type, vocab, embed, hidden, layers, false, 0f);
         ObjectNode r = new ObjectMapper().createObjectNode();
         if (generate > 0) {
+            shards = 1;  // one stream: nothing to shard
             RecurrentLanguageModel model = new RecurrentLanguageModel(config, gemm);
             model.initPyTorchDefault(new Rng(0));
             Generator g = new Generator(model);
@@ -204,7 +205,7 @@ final class BenchCommand implements Callable<Integer> {
             r.put("gemm_mflop_per_token", flops / 1e6).put("achieved_gflops", achieved).put("gemm_peak_gflops", peak)
                     .put("fraction_of_peak", achieved / peak);
         }
-        r.put("peer", "rnnlab").put("backend", gemm.description()).put("cell", cell).put("hidden", hidden).put("layers", layers)
+        r.put("peer", "rnnlab").put("backend", (shards > 1 ? gemm.serial() : gemm).description()).put("cell", cell).put("hidden", hidden).put("layers", layers)
                 .put("embed", embed).put("batch", batch).put("steps", steps).put("vocab", vocab).put("threads", shards > 1 ? 1 : gemm.team() == null ? 1 : gemm.team().size()).put("shards", shards)
                 .put("peak_rss_mb", peakRssMb());
         return r;

@@ -44,7 +44,10 @@ class BenchCommandTest {
                 "--plot", png.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out().lines().filter(l -> l.startsWith("{\"tokens_per_s\"")).count()).isEqualTo(4);
-        assertThat(r.out()).contains("| hidden | shards | tokens/s |").containsPattern("\\| 16 \\| 2 \\| [0-9,]+ \\|");
+        // one model on every --threads (auto), then two shards of one thread each
+        String all = Runtime.getRuntime().availableProcessors() == 1 ? "1 thread" : Runtime.getRuntime().availableProcessors() + " threads";
+        assertThat(r.out()).contains("| hidden | cores | tokens/s |").containsPattern("\\| 16 \\| 2 shards \\| [0-9,]+ \\|")
+                .contains("| 8 | " + all + " |");
         assertThat(png).isNotEmptyFile();
         CliRun bad = CliRun.of("bench", "--sweep", "layers=1,2");
         assertThat(bad.exitCode()).isEqualTo(2);
