@@ -12,8 +12,9 @@ final class EngineOptions {
     String backend;
 
     // every core by default: a recurrent layer wide enough splits its hidden units between the threads at every
-    // step (docs/BENCHMARKS.md: LSTM-512 training 1.4x two shards, 1.75x one thread); training of narrower
-    // models splits the batch instead (--shards auto). OpenBLAS's own threads are never used: they made a
+    // step (docs/BENCHMARKS.md: LSTM-512 training 1.8x one thread, 1.07x two shards); training of narrower
+    // models, and of word models whose output layer outweighs the recurrent ones, splits the batch instead
+    // (--shards auto). OpenBLAS's own threads are never used: they made a
     // recurrent layer's per-step products 5-15x slower here.
     @Option(names = "--threads", paramLabel = "N|auto", defaultValue = "auto",
             description = "Threads for the matrix products and the recurrent layers' time loops (default: ${DEFAULT-VALUE},"

@@ -202,7 +202,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--shards", paramLabel = "N|auto", defaultValue = "auto",
             description = "Split each batch's streams across N threads, each with a replica of the model sharing its weights"
                     + " (data parallelism; engine models only). Default: ${DEFAULT-VALUE}, one shard per thread for models"
-                    + " too narrow to split their hidden units between the threads (below LSTM-256 at batch 32), else none.")
+                    + " too narrow to split their hidden units between the threads (below LSTM-256 at batch 32) or whose"
+                    + " output layer outweighs a recurrent layer (word models), else none.")
     String shards;
 
     @Option(names = "--diagnostics", description = "Watch vanishing/exploding gradients: before training and after each epoch,"

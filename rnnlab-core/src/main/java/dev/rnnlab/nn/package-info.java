@@ -28,8 +28,10 @@
  * units rather than by batch rows keeps all B rows in every product (sharding halves them) and keeps the
  * gate math split too (splitting each product alone leaves it on one core). Each element is the same dot
  * product as on one thread, so on the Java GEMM the results are identical bit for bit; OpenBLAS may sum
- * a differently shaped call in another order (TeamSplitTest). Layers narrower than 16 units a part, and
- * any call while the team is busy, run on the calling thread.
+ * a differently shaped call in another order (TeamSplitTest). A layer whose parts would get less than 2 M
+ * multiply-adds of product per step, and any call while the team is busy, runs on the calling thread; such
+ * models train faster sharded ({@link Models#automaticShards}). The softmax's rows are split over the same
+ * team, each row's loss summed in row order after, so the loss does not depend on the split.
  *
  * <p>All parameters live in one {@link Parameters} block ({@code float[] values}, {@code float[] grads})
  * with named views, PyTorch's state_dict names, so an optimizer or a clipper runs over one array.

@@ -15,6 +15,7 @@
  * {@link WorkerTeam}: threads that stay in a task for its whole length and meet at a spinning barrier, so
  * a recurrent layer can split its whole time loop over them ({@link Gemm#team()}) and pay well under a
  * microsecond per step to synchronise, where handing each step to a pool would wake a parked thread.
+ * {@link Gemm#allCores()} is the library's default: one such GEMM and team for the whole JVM.
  *
  * <p>{@link Activations}: sigmoid and tanh over whole gate blocks, as a rational function in plain loops the
  * JIT compiles to vector code (max abs error 3.5e-7; fitted by tools/fit_tanh.py).
