@@ -12,7 +12,7 @@ final class EngineOptions {
     String backend;
 
     // every core by default: a recurrent layer wide enough splits its hidden units between the threads at every
-    // step (docs/BENCHMARKS.md: LSTM-512 training 1.8x one thread, 1.07x two shards); training of narrower
+    // step (docs/BENCHMARKS.md: LSTM-512 training 1.8x one thread, 0.98-1.07x two shards); training of narrower
     // models, and of word models whose output layer outweighs the recurrent ones, splits the batch instead
     // (--shards auto). OpenBLAS's own threads are never used: they made a
     // recurrent layer's per-step products 5-15x slower here.

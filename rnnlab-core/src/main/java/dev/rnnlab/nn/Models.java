@@ -63,8 +63,8 @@ public final class Models {
      * no team (one thread) or the model splits its time loops over the team ({@link #splitsTimeLoops}: an
      * LSTM-256 and wider at batch 32) and its output layer is no larger than a recurrent layer's W_hh, else
      * one shard per thread of the team, at most one per stream.
-     * Measured on two cores, splitting the units beat sharding from LSTM-512 up (by 39%) and lost at
-     * LSTM-128 (90 K against 165 K tokens/s), docs/BENCHMARKS.md.
+     * Measured on two cores, splitting the units matched or beat two shards from LSTM-256 up (0.98-1.19x in
+     * the rounds of bench/compare.sh) and lost at LSTM-128 (90 K against 121-146 K tokens/s), docs/BENCHMARKS.md.
      */
     public static int automaticShards(ModelConfig config, int batch, Gemm gemm) {
         dev.rnnlab.tensor.WorkerTeam team = gemm.team();
