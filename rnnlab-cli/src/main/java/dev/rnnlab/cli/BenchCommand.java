@@ -83,9 +83,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--clip", defaultValue = "1", description = "Global gradient-norm threshold (default: ${DEFAULT-VALUE}).")
     double clip;
 
-    @Option(names = "--threads", paramLabel = "N|auto", defaultValue = "auto",
-            description = "Threads for the products and the recurrent layers' time loops (default: ${DEFAULT-VALUE}, every core).")
-    String threads;
+    @Mixin
+    EngineOptions engine;  // --backend and --threads, as train has them
 
     @Option(names = "--shards", paramLabel = "N|auto", defaultValue = "auto",
             description = "Split each batch's streams across this many threads, each with its own replica on one thread"
@@ -93,9 +92,6 @@ final class BenchCommand implements Callable<Integer> {
     String shardsOption;
 
     private int shards;  // the count measured
-
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, openblas or java (default: ${DEFAULT-VALUE}).")
-    String backend;
 
     @Option(names = "--warmup", defaultValue = "5", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
     int warmup;
@@ -135,9 +131,6 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        EngineOptions engine = new EngineOptions();
-        engine.backend = backend;
-        engine.threads = threads;
         Gemm gemm = engine.gemm();
         Corpus corpus = text != null ? Corpus.load(text, Normalizer.D2L, Tokenizer.parse(tokens))
                 : Corpus.fromText("synthetic", SyntheticCorpus.builtIn().text(), Normalizer.RAW, Tokenizer.CHAR, 0, List.of());

@@ -343,7 +343,7 @@ abstract class RecurrentCell {
         if (normProbe == null) return;
         int n = Math.max(1, parts()) * steps;
         if (probeSquares.length < n) probeSquares = new double[n];
-        java.util.Arrays.fill(probeSquares, 0, n, 0);
+        Arrays.fill(probeSquares, 0, n, 0);
     }
 
     /** Writes ||dL/dh_t|| for every step from the parts' sums. */

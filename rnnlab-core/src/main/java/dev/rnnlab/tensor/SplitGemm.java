@@ -14,8 +14,9 @@ package dev.rnnlab.tensor;
 final class SplitGemm implements Gemm {
     /**
      * Below this many multiply-adds (about 0.2 ms of one core) a product runs on the calling thread: waking a
-     * pooled thread costs tens of microseconds here, which made an RNN-256's per-step products (2 M) and
-     * batch-1 generation (1 M) twice as slow when split (docs/BENCHMARKS.md).
+     * pooled thread cost tens of microseconds, which made an RNN-256's per-step products (2 M) and batch-1
+     * generation (1 M) twice as slow when split (docs/BENCHMARKS.md). The recurrent layers' per-step products
+     * do not come here: the layers split their whole time loops over the team instead.
      */
     static final long MIN_SPLIT_WORK = 1L << 23;
     /** No block narrower than this many columns or rows. */
