@@ -14,6 +14,7 @@ import dev.rnnlab.io.Checkpoint;
 import dev.rnnlab.nn.CellType;
 import dev.rnnlab.nn.Initialization;
 import dev.rnnlab.nn.LanguageModel;
+import dev.rnnlab.nn.ModelConfig;
 import dev.rnnlab.nn.Models;
 import dev.rnnlab.nn.Regularization;
 import dev.rnnlab.tensor.Gemm;
@@ -150,6 +151,22 @@ class ApiExamplesTest {
 
     @Test
     @Order(7)
+    void useTheCores() {
+        // example: cores
+        Gemm cores = Gemm.allCores();                   // OpenBLAS (else Java) on every core, one team per JVM
+        ModelConfig wide = RunSpec.builder().cell(CellType.LSTM).hidden(512).build().model().config(28);
+        ModelConfig narrow = RunSpec.builder().cell(CellType.LSTM).hidden(64).build().model().config(28);
+        boolean split = Models.splitsTimeLoops(wide, 32, 2);        // its hidden units split between 2 threads
+        int shards = Models.automaticShards(narrow, 32, cores);     // too narrow: the batch is sharded instead
+        // end
+        assertThat(split).isTrue();
+        int threads = cores.team() == null ? 1 : cores.team().size();
+        assertThat(shards).isEqualTo(Math.min(threads, 32));
+        assertThat(Models.splitsTimeLoops(narrow, 32, 2)).isFalse();
+    }
+
+    @Test
+    @Order(7)
     void generateWithARequestAndServeIt() throws Exception {
         // example: serve
         TrainedModel model = TrainedModel.load(runs.resolve("book-lstm"));
@@ -261,6 +278,6 @@ class ApiExamplesTest {
             assertThat(markdown).as("docs/API.md shows example '" + m.group(2) + "' as the test runs it").contains(code);
             examples++;
         }
-        assertThat(examples).isEqualTo(12);
+        assertThat(examples).isEqualTo(13);
     }
 }
