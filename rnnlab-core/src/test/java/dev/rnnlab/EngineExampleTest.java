@@ -25,7 +25,7 @@ class EngineExampleTest {
         Vocabulary vocab = corpus.vocabulary();
         Batch batch = new SequentialPartitioner(corpus.indices(), 32, 35).epoch(new Rng(1)).next();
 
-        Gemm gemm = Gemm.create(Gemm.Backend.AUTO, 1, true);                 // OpenBLAS via FFM, or pure Java
+        Gemm gemm = Gemm.create(Gemm.Backend.AUTO, 1, true);                 // oneDNN via FFM, else OpenBLAS, else Java
         var model = new RecurrentLanguageModel(new ModelConfig(CellType.LSTM, vocab.size(), 0, 256, 2, false, 0f), gemm);
         model.initPyTorchDefault(new Rng(42));
         RecurrentState state = model.zeroState(32);

@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 
 /** The compute options every model-running command shares: GEMM backend and thread count. */
 final class EngineOptions {
-    @Option(names = "--backend", paramLabel = "auto|openblas|java", defaultValue = "auto",
-            description = "GEMM backend (default: ${DEFAULT-VALUE}: OpenBLAS when its natives load, else pure Java).")
+    @Option(names = "--backend", paramLabel = "auto|onednn|openblas|java", defaultValue = "auto",
+            description = "GEMM backend (default: ${DEFAULT-VALUE}: oneDNN when its natives load, else OpenBLAS, else pure Java).")
     String backend;
 
     // every core by default: a recurrent layer wide enough splits its hidden units between the threads at every
@@ -44,7 +44,7 @@ final class EngineOptions {
         try {
             b = Gemm.Backend.valueOf(backend.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new RnnlabException("unknown --backend '" + backend + "': use auto, openblas or java");
+            throw new RnnlabException("unknown --backend '" + backend + "': use auto, onednn, openblas or java");
         }
         try {
             return Gemm.create(b, n, true);

@@ -67,7 +67,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class CliPropertyTest {
     private static final String SEED = "20240612";
     /** Lines a command prints on stderr besides its error: the GEMM backend and warnings it also gives on success. */
-    private static final Pattern INFO_OR_WARNING = Pattern.compile("rnnlab: (GEMM backend |OpenBLAS unavailable \\("
+    private static final Pattern INFO_OR_WARNING = Pattern.compile("rnnlab: (GEMM backend |oneDNN unavailable \\(|OpenBLAS unavailable \\("
             + "|prefix has \\d+ token\\(s\\) not in the vocabulary|the model has no sidecar saying how it tokenizes"
             + ").*");
     private static final List<String> CRASH_SIGNS = List.of("\tat ", "Exception in", "internal error");
@@ -188,7 +188,7 @@ class CliPropertyTest {
                 option("--plot", outputFile("curve.png")),
                 option("--prefix", word("the", "", "zzz", "\u00e9\u4e2d", " ", "\n", "-")),
                 option("--corpus", word(MARKOV, "wikitext", TRY + "/no-such-corpus.txt")),
-                option("--backend", word("java", "auto", "openblas", "cuda")),
+                option("--backend", word("java", "auto", "openblas", "onednn", "cuda")),
                 CliInputs.Option.flag("--bidirectional"),
                 CliInputs.Option.flag("--diagnostics"));
     }

@@ -9,8 +9,10 @@ public interface Gemm {
 
     /** Which implementation to use. */
     enum Backend {
-        /** OpenBLAS when its natives load on this platform, otherwise pure Java. */
+        /** oneDNN when its natives load on this platform, else OpenBLAS, else pure Java. */
         AUTO,
+        /** oneDNN's sgemm through the Foreign Function &amp; Memory API; an error if it cannot load. */
+        ONEDNN,
         /** OpenBLAS through the Foreign Function &amp; Memory API; an error if it cannot load. */
         OPENBLAS,
         /** The pure-Java fallback. */
@@ -69,7 +71,14 @@ public interface Gemm {
         return switch (backend) {
             case JAVA -> new JavaGemm();
             case OPENBLAS -> OpenBlasGemm.load(1);
+            case ONEDNN -> OneDnnGemm.load();
             case AUTO -> {
+                // oneDNN first: 2-2.8x OpenBLAS on every shape measured on a Zen 5 (docs/BENCHMARKS.md, "oneDNN")
+                try {
+                    yield OneDnnGemm.load();
+                } catch (RuntimeException | LinkageError e) {
+                    if (log) System.err.println("rnnlab: oneDNN unavailable (" + e.getMessage() + "); trying OpenBLAS");
+                }
                 try {
                     yield OpenBlasGemm.load(1);
                 } catch (RuntimeException | LinkageError e) {

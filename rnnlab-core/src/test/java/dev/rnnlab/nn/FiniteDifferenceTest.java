@@ -39,7 +39,7 @@ class FiniteDifferenceTest {
 
     static Stream<Arguments> configs() {
         List<Arguments> out = new ArrayList<>();
-        for (Gemm.Backend backend : new Gemm.Backend[] {Gemm.Backend.OPENBLAS, Gemm.Backend.JAVA})
+        for (Gemm.Backend backend : new Gemm.Backend[] {Gemm.Backend.ONEDNN, Gemm.Backend.OPENBLAS, Gemm.Backend.JAVA})
             for (CellType cell : CellType.values()) {
                 out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 1, false, 0f), true));
                 out.add(Arguments.of(backend, new ModelConfig(cell, 5, 0, 4, 1, false, 0f), false));

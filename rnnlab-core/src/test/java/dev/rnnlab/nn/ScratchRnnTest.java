@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ScratchRnnTest {
 
     @ParameterizedTest
-    @EnumSource(value = Gemm.Backend.class, names = {"OPENBLAS", "JAVA"})
+    @EnumSource(value = Gemm.Backend.class, names = {"ONEDNN", "OPENBLAS", "JAVA"})
     void scratchAndFastRnnGiveTheSameOutputsAndGradients(Gemm.Backend backend) {
         int vocab = 9, hidden = 7, steps = 6, batch = 3;
         Gemm gemm = Gemm.create(backend, 1, false);

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (RecurrentCell#runParts). Each unit's gates, state and gradient are the same arithmetic in the same order
  * as on one thread, and every product element is the same dot product over the same k. On the pure-Java GEMM
  * that dot product is summed in one fixed order whatever the product's shape, so the split model must give
- * the one-thread model's loss, gradients, states and logits bit for bit. OpenBLAS picks its kernel, and with
- * it the order of the sum over k, by the shape of the call (a 5 x 74 block against a 5 x 148 product), so
+ * the one-thread model's loss, gradients, states and logits bit for bit. oneDNN and OpenBLAS pick their kernel,
+ * and with it the order of the sum over k, by the shape of the call (a 5 x 74 block against a 5 x 148 product), so
  * there each element may round differently, by about k * 2^-24 of its magnitude per product (k <= 192 here:
  * ~1e-5), compounded over 7 steps and 3 layers; the bound below, 1e-4 relative, is ten times that and
  * still far below what a wrong index or a missed barrier gives (errors of the size of the values).
@@ -40,7 +40,7 @@ class TeamSplitTest {
         return configs.flatMap(c -> Stream.of(Arguments.of(c, Gemm.Backend.JAVA), Arguments.of(c, Gemm.Backend.AUTO)));
     }
 
-    /** Bit for bit on the Java GEMM; within the bound of the class comment on OpenBLAS. */
+    /** Bit for bit on the Java GEMM; within the bound of the class comment on the native backend AUTO picks. */
     private static void same(float[] actual, float[] expected, Gemm.Backend backend, String what) {
         if (backend == Gemm.Backend.JAVA) {
             assertThat(actual).as(what).isEqualTo(expected);

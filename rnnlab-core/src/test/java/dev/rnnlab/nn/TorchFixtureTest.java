@@ -36,7 +36,7 @@ class TorchFixtureTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        for (Gemm.Backend b : new Gemm.Backend[] {Gemm.Backend.OPENBLAS, Gemm.Backend.JAVA})
+        for (Gemm.Backend b : new Gemm.Backend[] {Gemm.Backend.ONEDNN, Gemm.Backend.OPENBLAS, Gemm.Backend.JAVA})
             for (String c : CASES) out.add(Arguments.of(c, b));
         return out.stream();
     }

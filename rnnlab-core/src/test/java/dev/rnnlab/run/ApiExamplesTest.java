@@ -153,7 +153,7 @@ class ApiExamplesTest {
     @Order(7)
     void useTheCores() {
         // example: cores
-        Gemm cores = Gemm.allCores();                   // OpenBLAS (else Java) on every core, one team per JVM
+        Gemm cores = Gemm.allCores();                   // oneDNN (else OpenBLAS, else Java) on every core
         ModelConfig wide = RunSpec.builder().cell(CellType.LSTM).hidden(512).build().model().config(28);
         ModelConfig narrow = RunSpec.builder().cell(CellType.LSTM).hidden(64).build().model().config(28);
         boolean split = Models.splitsTimeLoops(wide, 32, 2);        // its hidden units split between 2 threads

@@ -32,7 +32,7 @@ class GemmTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Gemm.Backend.class, names = {"OPENBLAS", "JAVA"})
+    @EnumSource(value = Gemm.Backend.class, names = {"ONEDNN", "OPENBLAS", "JAVA"})
     void matchesDoubleReferenceForAllTransposesOffsetsAndStrides(Gemm.Backend which) {
         checkAgainstReference(Gemm.create(which, 1, false), which.name(),
                 new int[][] {{1, 1, 1}, {1, 64, 33}, {1, 5, 130}, {3, 5, 7}, {32, 48, 17}, {35, 28, 64}, {64, 3, 130}});
@@ -40,7 +40,7 @@ class GemmTest {
 
     /** Products large enough to be split: by columns (wide C), by rows (tall C), uneven blocks, m = 1. */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"OPENBLAS, 2", "OPENBLAS, 3", "JAVA, 2"})
+    @org.junit.jupiter.params.provider.CsvSource({"ONEDNN, 2", "ONEDNN, 3", "OPENBLAS, 2", "OPENBLAS, 3", "JAVA, 2"})
     void splitProductsMatchTheReferenceForAllTransposesOffsetsAndStrides(Gemm.Backend which, int threads) {
         Gemm g = Gemm.create(which, threads, false);
         assertThat(g).isInstanceOf(SplitGemm.class);
@@ -78,7 +78,7 @@ class GemmTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Gemm.Backend.class, names = {"OPENBLAS", "JAVA"})
+    @EnumSource(value = Gemm.Backend.class, names = {"ONEDNN", "OPENBLAS", "JAVA"})
     void betaZeroOverwritesNaN(Gemm.Backend which) {
         float[] a = {1, 2}, b = {3, 4}, c = {Float.NaN};
         backend(which).gemm(false, false, 1, 1, 2, 1f, a, 0, 2, b, 0, 1, 0f, c, 0, 1);
@@ -91,6 +91,16 @@ class GemmTest {
         assertThatThrownBy(() -> backend(Gemm.Backend.JAVA).gemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("C 2x2");
+    }
+
+    @Test
+    void oneDnnReportsItsVersionAndTheKernelsItChose() {
+        assertThat(backend(Gemm.Backend.ONEDNN).description()).matches("onednn 3\\.11\\.\\d+ \\(\\w+, 2 threads.*");
+    }
+
+    @Test
+    void autoPrefersOneDnn() {
+        assertThat(Gemm.create(Gemm.Backend.AUTO, 1, false).description()).startsWith("onednn ");
     }
 
     @Test
