@@ -19,11 +19,50 @@ public interface Gemm {
         JAVA
     }
 
+    /** The number format of the products a model's recurrent layers run in training. */
+    enum Precision {
+        /** bf16 where this CPU multiplies bf16 natively (AVX512-BF16, AMX-BF16), fp32 everywhere else. */
+        AUTO,
+        /** Every product in fp32. */
+        FP32,
+        /**
+         * The recurrent products of training with bf16 factors and fp32 sums (weights kept in fp32); on a CPU
+         * without bf16 instructions the rounding is emulated in Java, correct but slower than fp32.
+         */
+        BF16
+    }
+
     /** Computes C = alpha * op(A) * op(B) + beta * C on the arrays at the given offsets, as the interface comment describes. */
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float alpha, float[] a, int aOff, int lda,
               float[] b, int bOff, int ldb,
               float beta, float[] c, int cOff, int ldc);
+
+    /**
+     * C = alpha * op(A) * op(B) + beta * C with bf16 factors and fp32 sums: A and B given already rounded
+     * ({@link Bf16#round}, to nearest even), C in fp32. The fallback emulates it on {@link #gemm}; oneDNN runs
+     * it natively on CPUs with bf16 instructions.
+     */
+    default void gemmBf16(boolean transA, boolean transB, int m, int n, int k,
+                          float alpha, short[] a, int aOff, int lda,
+                          short[] b, int bOff, int ldb,
+                          float beta, float[] c, int cOff, int ldc) {
+        Bf16.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        Bf16.emulate(this, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** Whether {@link #gemmBf16} runs on bf16 instructions here rather than emulated. */
+    default boolean nativeBf16() {
+        return false;
+    }
+
+    /**
+     * The precision the recurrent layers train in with this GEMM: FP32 unless it was made with
+     * {@link #create(Backend, Precision, int, boolean)} and BF16 (or AUTO on a CPU with bf16 instructions).
+     */
+    default Precision precision() {
+        return Precision.FP32;
+    }
 
     /**
      * The team of threads this GEMM splits its products over, for callers that split a whole loop the same
@@ -49,9 +88,20 @@ public interface Gemm {
      * line on stderr naming the backend chosen.
      */
     static Gemm create(Backend backend, int threads, boolean log) {
+        return create(backend, Precision.FP32, threads, log);
+    }
+
+    /**
+     * As {@link #create(Backend, int, boolean)}, with the recurrent layers training in {@code precision}:
+     * AUTO takes BF16 only where the backend multiplies bf16 natively (a bf16 product cost 0.4-0.65x an
+     * fp32 one on a Zen 5 with AVX512-BF16, docs/BENCHMARKS.md), else FP32; the log line says which.
+     */
+    static Gemm create(Backend backend, Precision precision, int threads, boolean log) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         Gemm g = single(backend, log);
+        boolean bf16 = precision == Precision.BF16 || (precision == Precision.AUTO && g.nativeBf16());
         if (threads > 1) g = new SplitGemm(g, threads);
+        if (bf16) g = new Bf16Gemm(g);
         if (log) System.err.println("rnnlab: GEMM backend " + g.description());
         return g;
     }
@@ -73,9 +123,15 @@ public interface Gemm {
             case OPENBLAS -> OpenBlasGemm.load(1);
             case ONEDNN -> OneDnnGemm.load();
             case AUTO -> {
-                // oneDNN first: 2-2.8x OpenBLAS on every shape measured on a Zen 5 (docs/BENCHMARKS.md, "oneDNN")
+                // oneDNN first: 1.5-2.8x OpenBLAS on the products of training on a Zen 5 (docs/BENCHMARKS.md,
+                // "oneDNN"), with OpenBLAS's sgemv for batch-1 steps where it loads
                 try {
-                    yield OneDnnGemm.load();
+                    OneDnnGemm onednn = OneDnnGemm.load();
+                    try {
+                        yield onednn.withVectorProducts(OpenBlasGemm.load(1));
+                    } catch (RuntimeException | LinkageError e) {
+                        yield onednn;
+                    }
                 } catch (RuntimeException | LinkageError e) {
                     if (log) System.err.println("rnnlab: oneDNN unavailable (" + e.getMessage() + "); trying OpenBLAS");
                 }

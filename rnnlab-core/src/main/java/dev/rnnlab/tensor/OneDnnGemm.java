@@ -25,18 +25,35 @@ import java.nio.file.Path;
 final class OneDnnGemm implements Gemm {
     private static volatile Bound bound;  // the library is bound once per process
 
-    private record Bound(MethodHandle sgemm, MethodHandle ompSetThreads, String version, String isa) {}
+    /** {@code gemmBf16} is null where this CPU has no bf16 instructions (the products are then emulated). */
+    private record Bound(MethodHandle sgemm, MethodHandle gemmBf16, MethodHandle ompSetThreads, String version, String isa) {}
+
 
     /** Whether this thread has told OpenMP to use one thread. */
     private static final ThreadLocal<Boolean> ONE_THREAD = ThreadLocal.withInitial(() -> false);
 
-    private final MethodHandle sgemm, ompSetThreads;
+    private final MethodHandle sgemm, gemmBf16, ompSetThreads;
     private final String description;
+    /** Where one-row products (batch-1 generation) go when set: OpenBLAS's sgemv, see {@link #withVectorProducts}. */
+    private final Gemm vectorProducts;
 
-    private OneDnnGemm(Bound b) {
+    private OneDnnGemm(Bound b, Gemm vectorProducts) {
+        this.vectorProducts = vectorProducts;
         this.sgemm = b.sgemm;
+        this.gemmBf16 = b.gemmBf16;
         this.ompSetThreads = b.ompSetThreads;
-        this.description = "onednn " + b.version + " (" + b.isa + ", 1 thread)";
+        String vectors = vectorProducts == null ? "" : "; one-row products on " + vectorProducts.description().split(" \\(")[0];
+        this.description = "onednn " + b.version + " (" + b.isa.replace("cpu_isa_", "") + vectors + ", 1 thread)";
+    }
+
+    /**
+     * The same oneDNN with its one-row products (m = 1: a batch-1 step) sent to {@code vectors}. oneDNN's sgemm
+     * and OpenBLAS's sgemv stream W_hh at the same rate at batch 1 (LSTM-512 generation: 19,400-20,100 chars/s
+     * on either, docs/BENCHMARKS.md), but oneDNN builds a kernel for each new shape on its first call, which
+     * made the first token of a generation slower (5.0-7.0 ms against 2.6-4.9 ms).
+     */
+    OneDnnGemm withVectorProducts(Gemm vectors) {
+        return new OneDnnGemm(bound, vectors);
     }
 
     /** Binds oneDNN (first call only); throws if the natives do not load on this platform. */
@@ -48,7 +65,7 @@ final class OneDnnGemm implements Gemm {
                 b = bound;
             }
         }
-        return new OneDnnGemm(b);
+        return new OneDnnGemm(b, null);
     }
 
     private static Bound bind() {
@@ -65,6 +82,9 @@ final class OneDnnGemm implements Gemm {
         //     dim lda, const float *B, dim ldb, float beta, float *C, dim ldc), dim being int64_t
         MethodHandle sgemm = linker.downcallHandle(symbols.findOrThrow("dnnl_sgemm"),
                 FunctionDescriptor.of(I, B, B, L, L, L, F, P, L, P, L, F, P, L), Linker.Option.critical(true));
+        // dnnl_gemm_bf16bf16f32: the same arguments with A and B as uint16_t * (bf16), C still float
+        MethodHandle bf16 = linker.downcallHandle(symbols.findOrThrow("dnnl_gemm_bf16bf16f32"),
+                FunctionDescriptor.of(I, B, B, L, L, L, F, P, L, P, L, F, P, L), Linker.Option.critical(true));
         MethodHandle setThreads = linker.downcallHandle(openMp.findOrThrow("omp_set_num_threads"),
                 FunctionDescriptor.ofVoid(I));
         MethodHandle version = linker.downcallHandle(symbols.findOrThrow("dnnl_version"), FunctionDescriptor.of(P));
@@ -78,7 +98,10 @@ final class OneDnnGemm implements Gemm {
             String ver = v.get(I, 0) + "." + v.get(I, 4) + "." + v.get(I, 8);
             int isaCode = (int) isa.invokeExact();
             String name = ((MemorySegment) isaName.invokeExact(isaCode)).reinterpret(64).getString(0);
-            return new Bound(sgemm, setThreads, ver, name);
+            // oneDNN names the ISA it generates code for: bf16 dot products come with avx512_core_bf16, the
+            // AMX ISAs and AVX10; on anything older its bf16 GEMM would run converted, slower than fp32
+            boolean hasBf16 = name.contains("bf16") || name.contains("amx") || name.contains("avx10");
+            return new Bound(sgemm, hasBf16 ? bf16 : null, setThreads, ver, name);
         } catch (Throwable t) {
             throw new IllegalStateException("oneDNN loaded but does not answer: " + t, t);
         }
@@ -101,6 +124,40 @@ final class OneDnnGemm implements Gemm {
     }
 
     @Override
+    public boolean nativeBf16() {
+        return gemmBf16 != null;
+    }
+
+    /** Natively ({@code dnnl_gemm_bf16bf16f32}) where the CPU has bf16 instructions, else emulated ({@link Bf16#emulate}). */
+    @Override
+    public void gemmBf16(boolean transA, boolean transB, int m, int n, int k,
+                         float alpha, short[] a, int aOff, int lda, short[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc) {
+        Bf16.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (gemmBf16 == null) {
+            Bf16.emulate(this, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        if (m == 0 || n == 0) return;
+        int status;
+        try {
+            if (!ONE_THREAD.get()) {
+                ompSetThreads.invokeExact(1);
+                ONE_THREAD.set(true);
+            }
+            status = (int) gemmBf16.invokeExact((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'),
+                    (long) m, (long) n, (long) k, alpha,
+                    MemorySegment.ofArray(a).asSlice(2L * aOff), (long) lda,
+                    MemorySegment.ofArray(b).asSlice(2L * bOff), (long) ldb,
+                    beta, MemorySegment.ofArray(c).asSlice(4L * cOff), (long) ldc);
+        } catch (Throwable t) {
+            throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed", t);
+        }
+        if (status != 0) throw new IllegalStateException("dnnl_gemm_bf16bf16f32 returned status " + status
+                + " for " + m + "x" + n + "x" + k);
+    }
+
+    @Override
     public String description() {
         return description;
     }
@@ -110,6 +167,10 @@ final class OneDnnGemm implements Gemm {
                      float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
+        if (m == 1 && vectorProducts != null) {
+            vectorProducts.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         Gemm.checkBounds(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (m == 0 || n == 0) return;
         int status;

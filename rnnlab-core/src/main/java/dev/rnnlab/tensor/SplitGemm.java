@@ -80,6 +80,19 @@ final class SplitGemm implements Gemm {
         }
     }
 
+    /** bf16 products run whole on the calling thread: the recurrent layers split them per part themselves. */
+    @Override
+    public void gemmBf16(boolean transA, boolean transB, int m, int n, int k,
+                         float alpha, short[] a, int aOff, int lda, short[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc) {
+        base.gemmBf16(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public boolean nativeBf16() {
+        return base.nativeBf16();
+    }
+
     @Override
     public String description() {
         return base.description().replace("1 thread)", threads + " threads, each product split between them)");

@@ -20,6 +20,14 @@
  * microsecond per step to synchronise, where handing each step to a pool would wake a parked thread.
  * {@link Gemm#allCores()} is the library's default: one such GEMM and team for the whole JVM.
  *
+ * <p>bf16. {@link Gemm#gemmBf16} multiplies bf16 factors ({@link Bf16}: the top half of a float, rounded to
+ * nearest even) with fp32 sums: natively through oneDNN's {@code dnnl_gemm_bf16bf16f32} where the CPU has
+ * bf16 instructions (AVX512-BF16, AMX-BF16; oneDNN reports the ISA it generates code for), otherwise
+ * emulated on the fp32 GEMM from the widened factors, which gives the same products up to the order of the
+ * sums. A GEMM made with {@link Gemm.Precision#BF16} says so in {@link Gemm#precision()}; the recurrent
+ * layers read that and choose which of their products to round ({@code nn}). AUTO takes bf16 only where it
+ * is native.
+ *
  * <p>{@link Activations}: sigmoid and tanh over whole gate blocks, as a rational function in plain loops the
  * JIT compiles to vector code (max abs error 3.5e-7; fitted by tools/fit_tanh.py).
  *

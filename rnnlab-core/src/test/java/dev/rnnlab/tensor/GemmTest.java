@@ -32,7 +32,7 @@ class GemmTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Gemm.Backend.class, names = {"ONEDNN", "OPENBLAS", "JAVA"})
+    @EnumSource(value = Gemm.Backend.class, names = {"AUTO", "ONEDNN", "OPENBLAS", "JAVA"})
     void matchesDoubleReferenceForAllTransposesOffsetsAndStrides(Gemm.Backend which) {
         checkAgainstReference(Gemm.create(which, 1, false), which.name(),
                 new int[][] {{1, 1, 1}, {1, 64, 33}, {1, 5, 130}, {3, 5, 7}, {32, 48, 17}, {35, 28, 64}, {64, 3, 130}});
@@ -100,7 +100,9 @@ class GemmTest {
 
     @Test
     void autoPrefersOneDnn() {
-        assertThat(Gemm.create(Gemm.Backend.AUTO, 1, false).description()).startsWith("onednn ");
+        assertThat(Gemm.create(Gemm.Backend.AUTO, 1, false).description()).startsWith("onednn ")
+                .contains("one-row products on openblas 0.3.31").endsWith(", 1 thread)");
+        assertThat(Gemm.create(Gemm.Backend.AUTO, 2, false).description()).endsWith(", 2 threads, each product split between them)");
     }
 
     @Test
