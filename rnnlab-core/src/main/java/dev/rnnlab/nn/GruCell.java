@@ -66,7 +66,7 @@ final class GruCell extends RecurrentCell {
             for (int b = 0; b < batch; b++) {
                 for (int k = 0; k < 3; k++) System.arraycopy(w, bHh.offset() + k * H + j0, rec, p0 + b * G + k * H + j0, n);
             }
-            recurrentProduct(rec, p0, t, j0, j1);
+            recurrentProduct(rec, p0, t, part, j0, j1);
             int prev = prevSlot(t) * bh, next = outSlot(t) * bh;
             for (int b = 0; b < batch; b++) {
                 int p = p0 + b * G, hb = b * H + j0, o0 = outOff + (t * batch + b) * outStride + j0;
@@ -132,10 +132,10 @@ final class GruCell extends RecurrentCell {
                 }
             }
             probePart(part, t, sq);
-            barrier(part, parts);  // dh_{t-1}[:, j0..j1] reads drec_t of every unit
+            gradientBarrier(dRec, t, part, parts, j0, j1);  // dh_{t-1}[:, j0..j1] reads drec_t of every unit
             recurrentGradient(dRec, t, 1f, j0, j1);  // dL/dh_{t-1} = dh * z + dRec_t W_hh
             if (stepScale != null) scale(dhCarry, stepScale[t], j0, j1);
         }
-        accumulateWeightGradients(dRec, j0, j1);
+        accumulateWeightGradients(dRec, part, j0, j1);
     }
 }

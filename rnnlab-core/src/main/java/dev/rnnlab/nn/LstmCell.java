@@ -66,7 +66,7 @@ final class LstmCell extends RecurrentCell {
         gatherInput(bias, j0, j1);
         for (int s = 0; s < steps; s++) {
             int t = timeAt(s), p0 = t * batch * G;
-            recurrentProduct(gates, p0, t, j0, j1);
+            recurrentProduct(gates, p0, t, part, j0, j1);
             int prev = prevSlot(t) * bh, next = outSlot(t) * bh;
             for (int b = 0; b < batch; b++) {
                 int p = p0 + b * G, hb = b * H + j0, o0 = outOff + (t * batch + b) * outStride + j0, tc = t * bh + hb;
@@ -136,14 +136,14 @@ final class LstmCell extends RecurrentCell {
                 }
             }
             probePart(part, t, sq);
-            barrier(part, parts);  // dh_{t-1}[:, j0..j1] reads da_t of every unit
+            gradientBarrier(dGatePre, t, part, parts, j0, j1);  // dh_{t-1}[:, j0..j1] reads da_t of every unit
             recurrentGradient(dGatePre, t, 0f, j0, j1);  // dL/dh_{t-1} = dPre_t W_hh
             if (stepScale != null) {
                 scale(dhCarry, stepScale[t], j0, j1);
                 scale(dcCarry, stepScale[t], j0, j1);
             }
         }
-        accumulateWeightGradients(dGatePre, j0, j1);  // both biases act on the same pre-activation
+        accumulateWeightGradients(dGatePre, part, j0, j1);  // both biases act on the same pre-activation
     }
 
     @Override

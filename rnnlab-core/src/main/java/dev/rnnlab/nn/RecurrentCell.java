@@ -1,5 +1,6 @@
 package dev.rnnlab.nn;
 
+import dev.rnnlab.tensor.Bf16;
 import dev.rnnlab.tensor.Gemm;
 import dev.rnnlab.tensor.WorkerTeam;
 import java.util.Arrays;
@@ -33,6 +34,11 @@ abstract class RecurrentCell {
      * an LSTM-256 and an RNN-512 (4 M) 45% and 63% faster.
      */
     static final long MIN_PART_STEP_WORK = 1L << 21;
+    /**
+     * The threshold {@link #splits} applies: {@link #MIN_PART_STEP_WORK}, lowered to 0 by the tests that must run
+     * the split loop on models small enough to check quickly (TeamSplitTest, Bf16TrainingTest).
+     */
+    static volatile long minPartStepWork = MIN_PART_STEP_WORK;
     /** At batch 1, W_hh of fewer floats than this (2 MiB, a core's L2 here) runs on one thread. */
     static final long MIN_BATCH1_WEIGHTS = 1L << 19;
 
@@ -50,6 +56,16 @@ abstract class RecurrentCell {
     // DropConnect on W_hh (weight drop): while set, the products read M . W_hh from a copy of its own
     private boolean dropping;
     private float[] whhMask = new float[0], whhDropped = new float[0], dWhh = new float[0];
+
+    // bf16 training (Gemm.Precision.BF16): the products with W_hh read it (or its dropped copy) rounded to
+    // bf16 once per forward; each part rounds h_{t-1} for itself before its forward products, and its own
+    // columns of dRec_t into a shared [T][B][G*H] copy before the backward's barrier, which the recurrent
+    // weight gradient reads again after the loop, with the states rounded once more (all T*B rows); sums
+    // and weights stay fp32
+    private boolean bf16;
+    private short[] whhBf16 = new short[0];
+    private short[][] stateBf16 = new short[0][];  // per part: h_{t-1} [B][H] in the loop, then H_prev [T*B][H]
+    private short[] dRecBf16 = new short[0];       // [T][B][G*H]
 
     // the input of the cached forward: dense rows [T*B, inputSize], or token ids for one-hot
     float[] x;
@@ -88,6 +104,7 @@ abstract class RecurrentCell {
         }
         if (h.length < (rows + batch) * hidden) h = new float[(rows + batch) * hidden];
         if (dhCarry.length < batch * hidden) dhCarry = new float[batch * hidden];
+        if (bf16) growBf16Buffers(rows);
         growBuffers(rows, batch);
     }
 
@@ -166,7 +183,7 @@ abstract class RecurrentCell {
         // batch 1 (generation) streams W_hh from memory once per step: splitting pays when it is larger than
         // one core's cache holds, so that each core streams its own share
         if (batch == 1) return (long) gateCount * hidden * hidden >= MIN_BATCH1_WEIGHTS;
-        return (long) batch * gateCount * units * hidden >= MIN_PART_STEP_WORK;
+        return (long) batch * gateCount * units * hidden >= minPartStepWork;
     }
 
     /** Part {@code part}'s first hidden unit of {@code parts}. */
@@ -198,6 +215,26 @@ abstract class RecurrentCell {
     }
 
     /**
+     * The backward's barrier before {@link #recurrentGradient}: in bf16 the part first rounds its own columns
+     * (units j0..j1 of every gate) of dRec_t, so that after the barrier the whole of it is there, rounded once.
+     */
+    final void gradientBarrier(float[] dRec, int t, int part, int parts, int j0, int j1) {
+        if (bf16) {
+            int gh = gateCount * hidden;
+            boolean whole = j0 == 0 && j1 == hidden;
+            int blocks = whole ? 1 : gateCount, width = whole ? gh : j1 - j0;
+            for (int b = 0; b < batch; b++) {
+                int row = (t * batch + b) * gh;
+                for (int k = 0; k < blocks; k++) {
+                    int from = whole ? 0 : k * hidden + j0;
+                    Bf16.round(dRec, row + from, width, dRecBf16, row + from);
+                }
+            }
+        }
+        barrier(part, parts);
+    }
+
+    /**
      * DropConnect for the next forward and its backward (Wan et al. 2013; AWD-LSTM's weight drop): a new
      * mask M over W_hh's entries, each 0 with probability p else 1/(1-p), and the products use W' = M . W_hh.
      * The backward then gives dL/dW_hh = M . dL/dW' (see {@link #accumulateWeightGradients}).
@@ -213,6 +250,28 @@ abstract class RecurrentCell {
         float[] w = params.values();
         for (int i = 0, o = wHh.offset(); i < n; i++) whhDropped[i] = w[o + i] * whhMask[i];
         dropping = true;
+    }
+
+    /**
+     * Chooses the precision of the next forward's and backward's per-step products: bf16 in training when
+     * the GEMM's precision is BF16 (W_hh, after any weight drop, rounded here once for all steps), else fp32.
+     * Evaluation and generation always run fp32. Call after {@link #dropRecurrentWeights} or
+     * {@link #keepRecurrentWeights}.
+     */
+    final void chooseProductPrecision(boolean training) {
+        bf16 = training && serial.precision() == Gemm.Precision.BF16;
+        if (!bf16) return;
+        int n = wHh.size();
+        if (whhBf16.length < n) whhBf16 = new short[n];
+        Bf16.round(recurrentWeights(), recurrentOffset(), n, whhBf16, 0);
+    }
+
+    /** Grows the bf16 buffers for T*B rows (from {@link #shape}, once the forward's shape is known). */
+    private void growBf16Buffers(int rows) {
+        int parts = team == null ? 1 : team.size(), rh = rows * hidden, rg = rows * gateCount * hidden;
+        if (stateBf16.length < parts) stateBf16 = Arrays.copyOf(stateBf16, parts);
+        for (int p = 0; p < parts; p++) if (stateBf16[p] == null || stateBf16[p].length < rh) stateBf16[p] = new short[rh];
+        if (dRecBf16.length < rg) dRecBf16 = new short[rg];
     }
 
     /** The products use W_hh itself again (evaluation, or training without weight drop). */
@@ -250,12 +309,15 @@ abstract class RecurrentCell {
      * weight drop that product is dL/dW' and is added as M . dL/dW' (the chain rule through W' = M . W_hh).
      * Each part writes only its own rows, so the parts need no barrier here.
      */
-    final void accumulateWeightGradients(float[] dRec, int j0, int j1) {
+    final void accumulateWeightGradients(float[] dRec, int part, int j0, int j1) {
         float[] g = params.grads();
         int rows = steps * batch, gh = gateCount * hidden, H = hidden;
         boolean whole = j0 == 0 && j1 == hidden;
         int blocks = whole ? 1 : gateCount, width = whole ? gh : j1 - j0;
         int firstPrev = (reverse ? 1 : 0) * batch * hidden;
+        // in bf16, dRec's rows are already rounded (gradientBarrier); the states are rounded here, by each part
+        short[] hPrev = bf16 ? stateBf16[part] : null;
+        if (bf16) Bf16.round(h, firstPrev, rows * H, hPrev, 0);
         for (int k = 0; k < blocks; k++) {
             int from = whole ? 0 : k * H + j0;  // the first gate row (a column of dGatePre) of this block
             if (tokens != null) {
@@ -269,8 +331,11 @@ abstract class RecurrentCell {
                         1f, g, wIh.offset() + from * inputSize, inputSize);
             }
             if (dropping) {
-                serial.gemm(true, false, width, H, rows, 1f, dRec, from, gh, h, firstPrev, H, 0f, dWhh, from * H, H);
+                if (bf16) serial.gemmBf16(true, false, width, H, rows, 1f, dRecBf16, from, gh, hPrev, 0, H, 0f, dWhh, from * H, H);
+                else serial.gemm(true, false, width, H, rows, 1f, dRec, from, gh, h, firstPrev, H, 0f, dWhh, from * H, H);
                 for (int i = from * H, o = wHh.offset(), end = (from + width) * H; i < end; i++) g[o + i] += whhMask[i] * dWhh[i];
+            } else if (bf16) {
+                serial.gemmBf16(true, false, width, H, rows, 1f, dRecBf16, from, gh, hPrev, 0, H, 1f, g, wHh.offset() + from * H, H);
             } else {
                 serial.gemm(true, false, width, H, rows, 1f, dRec, from, gh, h, firstPrev, H, 1f, g, wHh.offset() + from * H, H);
             }
@@ -305,6 +370,11 @@ abstract class RecurrentCell {
      */
     final void recurrentGradient(float[] dRec, int t, float beta, int j0, int j1) {
         int gh = gateCount * hidden;
+        if (bf16) {
+            serial.gemmBf16(false, false, batch, j1 - j0, gh, 1f, dRecBf16, t * batch * gh, gh, whhBf16, j0, hidden,
+                    beta, dhCarry, j0, hidden);
+            return;
+        }
         serial.gemm(false, false, batch, j1 - j0, gh, 1f, dRec, t * batch * gh, gh, recurrentWeights(), recurrentOffset() + j0, hidden,
                 beta, dhCarry, j0, hidden);
     }
@@ -319,12 +389,18 @@ abstract class RecurrentCell {
      * pre_t[:, units j0..j1 of every gate] += h_prev W_hh^T: the one per-step GEMM, one call over all gates
      * when the cell is not split, one per gate block of the part's units when it is.
      */
-    final void recurrentProduct(float[] into, int intoOff, int t, int j0, int j1) {
+    final void recurrentProduct(float[] into, int intoOff, int t, int part, int j0, int j1) {
         int gh = gateCount * hidden, H = hidden;
         boolean whole = j0 == 0 && j1 == hidden;
         int blocks = whole ? 1 : gateCount, width = whole ? gh : j1 - j0;
+        if (bf16) Bf16.round(h, prevSlot(t) * batch * H, batch * H, stateBf16[part], 0);
         for (int k = 0; k < blocks; k++) {
             int from = whole ? 0 : k * H + j0;
+            if (bf16) {
+                serial.gemmBf16(false, true, batch, width, H, 1f, stateBf16[part], 0, H,
+                        whhBf16, from * H, H, 1f, into, intoOff + from, gh);
+                continue;
+            }
             serial.gemm(false, true, batch, width, H, 1f, h, prevSlot(t) * batch * H, H,
                     recurrentWeights(), recurrentOffset() + from * H, H, 1f, into, intoOff + from, gh);
         }

@@ -149,6 +149,7 @@ public final class RecurrentLanguageModel implements LanguageModel {
             for (RecurrentCell c : layer.directions) {
                 if (training && reg.weightDrop() > 0) c.dropRecurrentWeights(reg.weightDrop(), batchMasks);
                 else c.keepRecurrentWeights();
+                c.chooseProductPrecision(training);
             }
         }
         if (x != null && training && reg.inputDropout() > 0) x = inputLock.forward(x, steps, batch, config.embed(), reg.inputDropout(), dropoutRng);

@@ -40,7 +40,7 @@ final class RnnCell extends RecurrentCell {
         gatherInput(bias, j0, j1);
         for (int s = 0; s < steps; s++) {
             int t = timeAt(s), p0 = t * bh;
-            recurrentProduct(gates, p0, t, j0, j1);
+            recurrentProduct(gates, p0, t, part, j0, j1);
             int next = outSlot(t) * bh;
             if (n == H) {
                 // the whole step's B x H pre-activations in one plain loop the JIT vectorises
@@ -92,10 +92,10 @@ final class RnnCell extends RecurrentCell {
                 }
             }
             probePart(part, t, sq);
-            barrier(part, parts);  // dh_{t-1}[:, j0..j1] reads da_t of every unit
+            gradientBarrier(dGatePre, t, part, parts, j0, j1);  // dh_{t-1}[:, j0..j1] reads da_t of every unit
             recurrentGradient(dGatePre, t, 0f, j0, j1);  // dL/dh_{t-1} = dPre_t W_hh
             if (stepScale != null) scale(dhCarry, stepScale[t], j0, j1);
         }
-        accumulateWeightGradients(dGatePre, j0, j1);
+        accumulateWeightGradients(dGatePre, part, j0, j1);
     }
 }

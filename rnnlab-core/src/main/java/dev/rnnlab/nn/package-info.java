@@ -27,11 +27,21 @@
  * the loop each part accumulates the weight gradients of its own gate rows, with no barrier. Splitting by
  * units rather than by batch rows keeps all B rows in every product (sharding halves them) and keeps the
  * gate math split too (splitting each product alone leaves it on one core). Each element is the same dot
- * product as on one thread, so on the Java GEMM the results are identical bit for bit; OpenBLAS may sum
- * a differently shaped call in another order (TeamSplitTest). A layer whose parts would get less than 2 M
+ * product as on one thread, so on the Java GEMM the results are identical bit for bit; oneDNN and OpenBLAS
+ * may sum a differently shaped call in another order (TeamSplitTest). A layer whose parts would get less than 2 M
  * multiply-adds of product per step, and any call while the team is busy, runs on the calling thread; such
  * models train faster sharded ({@link Models#automaticShards}). The softmax's rows are split over the same
  * team, each row's loss summed in row order after, so the loss does not depend on the split.
+ *
+ * <p>bf16 training. On a GEMM whose precision is BF16 ({@code Gemm.create(backend, Precision.BF16, ...)})
+ * a language model in training runs the three products with W_hh in bf16 with fp32 sums: the per-step
+ * forward product h_{t-1} W_hh^T, the per-step dh_{t-1} = da_t W_hh and the weight gradient dW_hh += da^T
+ * H_prev after the loop. W_hh (after any weight drop) is rounded once per forward; each part rounds the
+ * h_{t-1} it multiplies, and its own columns of da_t before the backward's barrier, into one [T][B][G*H]
+ * copy that the weight gradient reads again. Everything else (the weights themselves, the optimizer, gates,
+ * input and output layers, evaluation and generation) stays fp32, so a checkpoint is the same kind of file
+ * and a model evaluates the same whatever precision trained it. Bf16TrainingTest bounds the gradient's
+ * distance from fp32's; Bf16RunTest compares loss curves on real text.
  *
  * <p>All parameters live in one {@link Parameters} block ({@code float[] values}, {@code float[] grads})
  * with named views, PyTorch's state_dict names, so an optimizer or a clipper runs over one array.

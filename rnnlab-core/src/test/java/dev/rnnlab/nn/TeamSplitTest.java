@@ -22,6 +22,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * still far below what a wrong index or a missed barrier gives (errors of the size of the values).
  */
 class TeamSplitTest {
+    /** These models are far below the work at which a layer splits in real runs; split them anyway. */
+    @org.junit.jupiter.api.BeforeAll
+    static void splitEveryModel() {
+        RecurrentCell.minPartStepWork = 0;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void restoreTheThreshold() {
+        RecurrentCell.minPartStepWork = RecurrentCell.MIN_PART_STEP_WORK;
+    }
+
     static Stream<Arguments> models() {
         Regularization awd = Regularization.builder().embeddingDropout(0.1f).inputDropout(0.2f).hiddenDropout(0.2f)
                 .outputDropout(0.3f).weightDrop(0.4f).activation(2f).temporalActivation(1f).build();
@@ -61,6 +72,7 @@ class TeamSplitTest {
         one.initPyTorchDefault(new Rng(1));
         System.arraycopy(one.parameters().values(), 0, two.parameters().values(), 0, one.parameters().size());
         int steps = 7, batch = 5;
+        assertThat(RecurrentCell.splits(c.cell().gates, c.hidden(), batch, 2)).as("a two-thread team splits this model's loops").isTrue();
         Rng data = new Rng(2);
         boolean training = c.dropout() > 0 || c.regularization().weightDrop() > 0;
         for (int round = 0; round < 2; round++) {  // the second round reuses the cached arrays and masks
