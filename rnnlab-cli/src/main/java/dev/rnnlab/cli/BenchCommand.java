@@ -264,6 +264,7 @@ final class BenchCommand implements Callable<Integer> {
         RecurrentState state = model.zeroState(batch);
         Rng rng = new Rng(0);
         Epoch[] epoch = {sampler.epoch(rng)};
+        model.setTraining(true, rng);  // as train runs it: with --precision bf16 the products run in bf16
         List<Double> losses = new ArrayList<>();
         Runnable step = () -> {
             if (!epoch[0].hasNext()) {

@@ -5,11 +5,18 @@ import dev.rnnlab.tensor.Gemm;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
-/** The compute options every model-running command shares: GEMM backend and thread count. */
+/** The compute options every model-running command shares: GEMM backend, precision and thread count. */
 final class EngineOptions {
     @Option(names = "--backend", paramLabel = "auto|onednn|openblas|java", defaultValue = "auto",
             description = "GEMM backend (default: ${DEFAULT-VALUE}: oneDNN when its natives load, else OpenBLAS, else pure Java).")
     String backend;
+
+    // fp32 by default, so that a run's figures (D2L's perplexities among them) do not depend on the CPU it ran on
+    @Option(names = "--precision", paramLabel = "fp32|bf16|auto", defaultValue = "fp32",
+            description = "Number format of the recurrent layers' per-step products in training (default: ${DEFAULT-VALUE})."
+                    + " bf16 rounds their factors to bf16 and sums in fp32, weights stay fp32; auto takes bf16 where the CPU"
+                    + " has bf16 instructions (AVX512-BF16, AMX), else fp32. Evaluation and generation always run fp32.")
+    String precision;
 
     // every core by default: a recurrent layer wide enough splits its hidden units between the threads at every
     // step (docs/BENCHMARKS.md: LSTM-512 training 1.8x one thread, 0.98-1.07x two shards); training of narrower
@@ -46,8 +53,14 @@ final class EngineOptions {
         } catch (IllegalArgumentException e) {
             throw new RnnlabException("unknown --backend '" + backend + "': use auto, onednn, openblas or java");
         }
+        Gemm.Precision p;
         try {
-            return Gemm.create(b, n, true);
+            p = Gemm.Precision.valueOf(precision.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new RnnlabException("unknown --precision '" + precision + "': use fp32, bf16 or auto");
+        }
+        try {
+            return Gemm.create(b, p, n, true);
         } catch (RuntimeException | LinkageError e) {
             throw new RnnlabException("cannot use the " + backend + " backend: " + e.getMessage() + " (try --backend java)");
         }

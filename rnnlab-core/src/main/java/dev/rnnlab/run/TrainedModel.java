@@ -50,8 +50,8 @@ public final class TrainedModel {
     }
 
     /**
-     * The model saved in a checkpoint directory, on the default backend ({@link Gemm#allCores()}: OpenBLAS when
-     * it loads, else pure Java, on every core).
+     * The model saved in a checkpoint directory, on the default backend ({@link Gemm#allCores()}: oneDNN when
+     * it loads, else OpenBLAS, else pure Java, on every core).
      */
     public static TrainedModel load(Path checkpoint) {
         return load(checkpoint, Gemm.allCores());

@@ -467,8 +467,9 @@ public final class TrainingRun implements AutoCloseable {
         }
 
         /**
-         * The matrix-product backend and its threads (default: {@link Gemm#allCores()}, OpenBLAS when its
-         * natives load, else pure Java, on every core this JVM may use).
+         * The matrix-product backend and its threads (default: {@link Gemm#allCores()}, oneDNN when its
+         * natives load, else OpenBLAS, else pure Java, on every core this JVM may use, fp32). For bf16 training give
+         * {@code Gemm.create(Gemm.Backend.AUTO, Gemm.Precision.BF16, threads, false)}.
          */
         public Builder gemm(Gemm g) { gemm = g; return this; }
 

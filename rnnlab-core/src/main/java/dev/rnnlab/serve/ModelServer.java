@@ -104,7 +104,7 @@ public final class ModelServer implements AutoCloseable {
         /** The longest a request may take, waiting included (default 30 s). */
         public Builder timeLimitSeconds(double s) { timeLimitSeconds = s; return this; }
 
-        /** Where each replica computes (default: OpenBLAS when it loads, else pure Java; one thread each). */
+        /** Where each replica computes (default: oneDNN when it loads, else OpenBLAS, else pure Java; one thread each). */
         public Builder gemm(Supplier<Gemm> g) { gemm = Objects.requireNonNull(g); return this; }
 
         /** Binds and starts serving; a port in use is a one-line error. */

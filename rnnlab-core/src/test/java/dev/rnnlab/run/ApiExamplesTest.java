@@ -167,6 +167,23 @@ class ApiExamplesTest {
 
     @Test
     @Order(7)
+    void trainInBf16() {
+        RunSpec spec = RunSpec.builder().corpus(book).maxTokens(20_000).cell(CellType.LSTM).hidden(64)
+                .optimizer("adam").lr(0.01).epochs(2).build();
+        // example: bf16
+        Gemm bf16 = Gemm.create(Gemm.Backend.AUTO, Gemm.Precision.BF16, 2, false);  // emulated where the CPU has no bf16
+        boolean fast = bf16.nativeBf16();          // AVX512-BF16 or AMX: oneDNN's bf16 GEMM
+        try (TrainingRun run = TrainingRun.builder(spec).gemm(bf16).checkpointDirectory(runs.resolve("book-bf16")).build()) {
+            double loss = run.run().getLast().trainLoss();   // within 1% of the fp32 run's (Bf16RunTest)
+        }
+        // end
+        assertThat(bf16.precision()).isEqualTo(Gemm.Precision.BF16);
+        assertThat(fast).isEqualTo(Gemm.create(Gemm.Backend.AUTO, 1, false).nativeBf16());
+        assertThat(TrainedModel.load(runs.resolve("book-bf16")).generate("the ", 10)).hasSize(14);
+    }
+
+    @Test
+    @Order(7)
     void generateWithARequestAndServeIt() throws Exception {
         // example: serve
         TrainedModel model = TrainedModel.load(runs.resolve("book-lstm"));
@@ -278,6 +295,6 @@ class ApiExamplesTest {
             assertThat(markdown).as("docs/API.md shows example '" + m.group(2) + "' as the test runs it").contains(code);
             examples++;
         }
-        assertThat(examples).isEqualTo(13);
+        assertThat(examples).isEqualTo(14);
     }
 }
