@@ -123,8 +123,8 @@ public interface Gemm {
             case OPENBLAS -> OpenBlasGemm.load(1);
             case ONEDNN -> OneDnnGemm.load();
             case AUTO -> {
-                // oneDNN first: 1.5-2.8x OpenBLAS on the products of training on a Zen 5 (docs/BENCHMARKS.md,
-                // "oneDNN"), with OpenBLAS's sgemv for batch-1 steps where it loads
+                // oneDNN first: 1.4-2.8x OpenBLAS on the products of training on a Zen 5 (docs/BENCHMARKS.md,
+                // "oneDNN and bf16"), with OpenBLAS's sgemv for batch-1 steps where it loads
                 try {
                     OneDnnGemm onednn = OneDnnGemm.load();
                     try {

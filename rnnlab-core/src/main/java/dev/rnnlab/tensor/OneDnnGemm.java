@@ -14,8 +14,8 @@ import java.nio.file.Path;
  * oneDNN's {@code dnnl_sgemm} (row-major, like CBLAS), called through the Foreign Function &amp; Memory API as
  * a critical downcall on the Java heap arrays themselves, as {@link OpenBlasGemm} does. oneDNN generates its
  * kernels at run time for the CPU it finds (AVX2, AVX-512, AVX-512 with BF16, AMX), which is why it is the
- * first choice: on a Zen 5 it ran a recurrent layer's per-step products (32 x 512 by 512 x 2048) at 2.5-2.8x
- * OpenBLAS 0.3.31's rate and large products at 2x (docs/BENCHMARKS.md, "oneDNN").
+ * first choice: on a Zen 5 it ran an LSTM-512's per-step products (32 x 512 by 512 x 2048, and back) at 1.4-2.8x
+ * OpenBLAS 0.3.31's rate and large products at 2x (docs/BENCHMARKS.md, "oneDNN and bf16").
  *
  * <p>The natives come from the {@code org.bytedeco:dnnl} jar, built with GNU OpenMP. Every product here runs
  * on the calling thread alone ({@code omp_set_num_threads(1)}, set once per calling thread): the parallelism
