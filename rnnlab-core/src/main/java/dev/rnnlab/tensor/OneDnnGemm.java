@@ -139,22 +139,8 @@ final class OneDnnGemm implements Gemm {
             return;
         }
         if (m == 0 || n == 0) return;
-        int status;
-        try {
-            if (!ONE_THREAD.get()) {
-                ompSetThreads.invokeExact(1);
-                ONE_THREAD.set(true);
-            }
-            status = (int) gemmBf16.invokeExact((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'),
-                    (long) m, (long) n, (long) k, alpha,
-                    MemorySegment.ofArray(a).asSlice(2L * aOff), (long) lda,
-                    MemorySegment.ofArray(b).asSlice(2L * bOff), (long) ldb,
-                    beta, MemorySegment.ofArray(c).asSlice(4L * cOff), (long) ldc);
-        } catch (Throwable t) {
-            throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed", t);
-        }
-        if (status != 0) throw new IllegalStateException("dnnl_gemm_bf16bf16f32 returned status " + status
-                + " for " + m + "x" + n + "x" + k);
+        call(gemmBf16, "dnnl_gemm_bf16bf16f32", transA, transB, m, n, k, alpha, MemorySegment.ofArray(a).asSlice(2L * aOff), lda,
+                MemorySegment.ofArray(b).asSlice(2L * bOff), ldb, beta, MemorySegment.ofArray(c).asSlice(4L * cOff), ldc);
     }
 
     @Override
@@ -173,21 +159,24 @@ final class OneDnnGemm implements Gemm {
         }
         Gemm.checkBounds(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (m == 0 || n == 0) return;
+        call(sgemm, "dnnl_sgemm", transA, transB, m, n, k, alpha, MemorySegment.ofArray(a).asSlice(4L * aOff), lda,
+                MemorySegment.ofArray(b).asSlice(4L * bOff), ldb, beta, MemorySegment.ofArray(c).asSlice(4L * cOff), ldc);
+    }
+
+    /** One oneDNN GEMM call (dnnl_sgemm and dnnl_gemm_bf16bf16f32 share the signature) on this thread alone. */
+    private void call(MethodHandle gemm, String name, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      MemorySegment a, int lda, MemorySegment b, int ldb, float beta, MemorySegment c, int ldc) {
         int status;
         try {
             if (!ONE_THREAD.get()) {
                 ompSetThreads.invokeExact(1);
                 ONE_THREAD.set(true);
             }
-            status = (int) sgemm.invokeExact((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'),
-                    (long) m, (long) n, (long) k, alpha,
-                    MemorySegment.ofArray(a).asSlice(4L * aOff), (long) lda,
-                    MemorySegment.ofArray(b).asSlice(4L * bOff), (long) ldb,
-                    beta, MemorySegment.ofArray(c).asSlice(4L * cOff), (long) ldc);
+            status = (int) gemm.invokeExact((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'),
+                    (long) m, (long) n, (long) k, alpha, a, (long) lda, b, (long) ldb, beta, c, (long) ldc);
         } catch (Throwable t) {
-            throw new IllegalStateException("dnnl_sgemm failed", t);
+            throw new IllegalStateException(name + " failed", t);
         }
-        if (status != 0) throw new IllegalStateException("dnnl_sgemm returned status " + status
-                + " for " + m + "x" + n + "x" + k);
+        if (status != 0) throw new IllegalStateException(name + " returned status " + status + " for " + m + "x" + n + "x" + k);
     }
 }
