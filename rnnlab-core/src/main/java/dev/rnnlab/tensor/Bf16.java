@@ -25,7 +25,7 @@ public final class Bf16 {
     }
 
     /**
-     * dst[dstOff + i] = round(src[srcOff + i]) for i < n, as {@link #round(float)} except for NaNs: a NaN stays
+     * dst[dstOff + i] = round(src[srcOff + i]) for i &lt; n, as {@link #round(float)} except for NaNs: a NaN stays
      * a NaN or, if its payload lies only in the low 16 bits, becomes an infinity (never a finite number, so a
      * product it enters is still not finite). Java's own NaNs (0x7fc00000) stay NaNs. Leaving out the NaN test
      * lets the JIT compile the loop to vector code, 6x faster here.
