@@ -9,9 +9,10 @@ package dev.rnnlab.tensor;
  * no locking and the result is each element's same dot product as on one thread. The blocks run on a
  * {@link WorkerTeam}, whose workers spin between products instead of parking, and which the recurrent
  * layers share for their time loops ({@link #team()}); while the team is busy with another caller's task a
- * product runs whole on the calling thread.
+ * product runs whole on the calling thread. bf16 products always run whole on the calling thread: the
+ * recurrent layers split them per part themselves.
  */
-final class SplitGemm implements Gemm {
+final class SplitGemm extends ForwardingGemm {
     /**
      * Below this many multiply-adds (about 0.2 ms of one core) a product runs on the calling thread: waking a
      * pooled thread cost tens of microseconds, which made an RNN-256's per-step products (2 M) and batch-1
@@ -22,13 +23,12 @@ final class SplitGemm implements Gemm {
     /** No block narrower than this many columns or rows. */
     static final int MIN_BLOCK = 16;
 
-    private final Gemm base;
     private final int threads;
     private final WorkerTeam team;
 
     SplitGemm(Gemm base, int threads) {
         if (threads < 2) throw new IllegalArgumentException("a split GEMM needs >= 2 threads, got " + threads);
-        this.base = base;
+        super(base);
         this.threads = threads;
         this.team = new WorkerTeam(threads);
     }
@@ -78,19 +78,6 @@ final class SplitGemm implements Gemm {
             base.gemm(transA, transB, to - from, n, k, alpha, a, aOff + (transA ? from : from * lda), lda, b, bOff, ldb,
                     beta, c, cOff + from * ldc, ldc);
         }
-    }
-
-    /** bf16 products run whole on the calling thread: the recurrent layers split them per part themselves. */
-    @Override
-    public void gemmBf16(boolean transA, boolean transB, int m, int n, int k,
-                         float alpha, short[] a, int aOff, int lda, short[] b, int bOff, int ldb,
-                         float beta, float[] c, int cOff, int ldc) {
-        base.gemmBf16(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-    }
-
-    @Override
-    public boolean nativeBf16() {
-        return base.nativeBf16();
     }
 
     @Override

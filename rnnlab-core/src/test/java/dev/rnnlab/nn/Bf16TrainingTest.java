@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.rnnlab.Rng;
 import dev.rnnlab.tensor.Gemm;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,17 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * for other seeds and shapes and are still far below what a wrong offset into the rounded weights gives
  * (errors the size of the gradient itself). The gradient must also differ from fp32's: the bf16 products ran.
  */
+@ExtendWith(SplitEveryModel.class) // the small models split too, so the split code is checked
 class Bf16TrainingTest {
-    /** Small models split their time loops here too, so that the split products are checked as well. */
-    @org.junit.jupiter.api.BeforeAll
-    static void splitEveryModel() {
-        RecurrentCell.minPartStepWork = 0;
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void restoreTheThreshold() {
-        RecurrentCell.minPartStepWork = RecurrentCell.MIN_PART_STEP_WORK;
-    }
 
     static Stream<Arguments> models() {
         Regularization awd = Regularization.builder().weightDrop(0.3f).build();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.rnnlab.Rng;
 import dev.rnnlab.tensor.Gemm;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,17 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ~1e-5), compounded over 7 steps and 3 layers; the bound below, 1e-4 relative, is ten times that and
  * still far below what a wrong index or a missed barrier gives (errors of the size of the values).
  */
+@ExtendWith(SplitEveryModel.class) // the small models split too, so the split code is checked
 class TeamSplitTest {
-    /** These models are far below the work at which a layer splits in real runs; split them anyway. */
-    @org.junit.jupiter.api.BeforeAll
-    static void splitEveryModel() {
-        RecurrentCell.minPartStepWork = 0;
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void restoreTheThreshold() {
-        RecurrentCell.minPartStepWork = RecurrentCell.MIN_PART_STEP_WORK;
-    }
 
     static Stream<Arguments> models() {
         Regularization awd = Regularization.builder().embeddingDropout(0.1f).inputDropout(0.2f).hiddenDropout(0.2f)
