@@ -9,8 +9,9 @@
 #   BUDGET=120 ROWS="baseline defaults" bash bench/awd_results.sh
 #   PEER=0 ROWS=hidden-dropout bash bench/awd_results.sh       # rnnlab only
 #
-# Every row is a 2-layer LSTM-256, batch 32 x 50, Adam, clip 5, on 2 cores: rnnlab with --shards 2 (one
-# OpenBLAS thread each), PyTorch with one thread (its fastest setting here, docs/BENCHMARKS.md).
+# Every row but the defaults is a 2-layer LSTM-256, batch 32 x 50, Adam, clip 5, on 2 cores: rnnlab as a user
+# runs it (it chooses how to split the work between the cores itself), PyTorch with one thread (its fastest
+# setting here, docs/BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUDGET=${BUDGET:-600}
@@ -42,7 +43,7 @@ declare -A row=(
 
 for name in $ROWS; do
   if [ "$name" = defaults ]; then
-    ./rnnlab train "$TEXT" --normalize raw --split 0.9,0.1 --time-budget "${BUDGET}s" --shards 2 --threads 1 \
+    ./rnnlab train "$TEXT" --normalize raw --split 0.9,0.1 --time-budget "${BUDGET}s" \
         --checkpoint "$OUT/$name" --overwrite --sample-length 200 --prefix "ROMEO:" > "$OUT/$name.log"
     # the peer gets the recipe's choices as rnnlab printed them
     peer_args=$(/usr/bin/python3 - "$OUT/$name/config.json" <<'PY'
@@ -60,7 +61,7 @@ PY
   else
     [ -n "${row[$name]+x}" ] || { echo "awd_results.sh: unknown row '$name' (rows: ${!row[*]} defaults)" >&2; exit 1; }
     ./rnnlab train "$TEXT" --normalize raw --split 0.9,0.1 --model lstm --optimizer adam ${row[$name]} --epochs 1000 \
-        --time-budget "${BUDGET}s" --shards 2 --threads 1 --checkpoint "$OUT/$name" --overwrite --sample-length 200 \
+        --time-budget "${BUDGET}s" --checkpoint "$OUT/$name" --overwrite --sample-length 200 \
         --prefix "ROMEO:" > "$OUT/$name.log"
     peer_args="${row[$name]}"
   fi

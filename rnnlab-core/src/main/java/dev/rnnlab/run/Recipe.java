@@ -15,14 +15,17 @@ import java.util.function.Predicate;
  * <p>The rules, and what they rest on (docs/RESULTS.md, "Tiny Shakespeare with the AWD-LSTM regularisers";
  * tiny Shakespeare, 1.1 M characters, on 2 cores):
  * <ul>
- *   <li>A 2-layer LSTM of 256 units, one-hot input, batch 32 x 50 steps. Wider layers learn more per
- *       character but read fewer of them: at 2 minutes 384 and 512 units ended far behind 256, so the
- *       width grows only with budgets long enough to read the text many times over.
+ *   <li>A 2-layer LSTM, one-hot input, batch 32 x 50 steps: 256 units under 10 minutes, 384 from 10 minutes
+ *       on. Wider layers learn more per character but read fewer of them: at 2 minutes 384 and 512 units
+ *       ended far behind 256. At 10 minutes, with oneDNN's speed (18,000 chars/s for 384 units), 384 units
+ *       with locked dropout 0.3 reached 1.4523, where 256 units with 0.1 had reached 1.4781 at 21,000 chars/s (at 1e81ded, before oneDNN).
  *   <li>Adam at 0.004 with a cosine decay to 0 over the budget (the schedule runs over the time budget,
  *       {@link dev.rnnlab.train.Trainer}), clipping at 5: the decay is worth 0.05 nats at 2 minutes.
  *   <li>Locked dropout between the layers and on the output, stronger the more passes over the text the
- *       budget allows (a small text read many times needs it, a large one read once does not). Without it
- *       the LSTM-256 overfits tiny Shakespeare from its 5th pass; at 13 passes 0.1 was best of those tried.
+ *       budget allows (a small text read many times needs it, a large one read once does not), and stronger
+ *       for the wider layers, which overfit sooner. Without it the LSTM-256 overfits tiny Shakespeare from its
+ *       5th pass; at 13 passes 0.1 was best of those tried for 256 units, at 10 passes 0.3 for 384
+ *       (0.2: 1.4615, 0.4: 1.4559).
  *   <li>A 90/10 split when none is given, so the run reports a held-out loss and keeps its best model.
  *   <li>Epochs enough that the budget ends the run.
  * </ul>
@@ -33,7 +36,7 @@ import java.util.function.Predicate;
  * @param steps          time steps per mini-batch
  * @param lr             Adam's base rate
  * @param regularization the dropouts chosen
- * @param passes         how many times the budget reads the text, as estimated (at {@link #CHARS_PER_SECOND})
+ * @param passes         how many times the budget reads the text, as estimated (at {@link #charsPerSecond})
  * @param reasons        why, one phrase per choice, for the first lines of a run
  */
 public record Recipe(int hidden, int layers, int batch, int steps, double lr, Regularization regularization, double passes,
@@ -41,11 +44,20 @@ public record Recipe(int hidden, int layers, int batch, int steps, double lr, Re
     /** The budget when none is given: a few minutes. */
     public static final double DEFAULT_BUDGET_SECONDS = 300;
 
+    /** From this budget on the layers are 384 units wide, below it 256. */
+    public static final double WIDE_BUDGET_SECONDS = 600;
+
     /**
-     * The 2-layer LSTM-256's training speed on 2 cores as measured (AMD EPYC, --shards 2; splitting the units,
-     * the automatic choice for it since 43ae43a, trains it as fast): what the pass estimate assumes.
+     * The 2-layer LSTM's training speed on tiny Shakespeare on 2 cores as measured (AMD EPYC, Zen 5, oneDNN,
+     * the cores split automatically, at 14dc6cc: 256 units 32,500-40,400 chars/s, 384 units 17,000-20,000;
+     * docs/RESULTS.md): what the estimate of the passes assumes.
      */
-    public static final double CHARS_PER_SECOND = 24_000;
+    public static double charsPerSecond(int hidden) {
+        return hidden <= 256 ? 36_000 : 18_000;
+    }
+
+    /** Locked dropout of the 384-unit layers read under 30 times. */
+    static final float DROPOUT_384 = 0.3f;
 
     /** The split when none is given. */
     public static final String SPLIT = "0.9,0.1";
@@ -54,16 +66,18 @@ public record Recipe(int hidden, int layers, int batch, int steps, double lr, Re
     public static Recipe forText(long tokens, double budgetSeconds) {
         if (tokens < 2) throw new RnnlabException("a recipe needs a text of at least 2 tokens, got " + tokens);
         if (!(budgetSeconds > 0)) throw new RnnlabException("a recipe needs a time budget > 0 seconds, got " + budgetSeconds);
-        double passes = CHARS_PER_SECOND * budgetSeconds / tokens;
+        int hidden = budgetSeconds >= WIDE_BUDGET_SECONDS ? 384 : 256;
+        double passes = charsPerSecond(hidden) * budgetSeconds / tokens;
         List<String> why = new ArrayList<>();
-        int hidden = passes >= 40 && budgetSeconds >= 1800 ? 384 : 256;
         why.add(String.format(Locale.ROOT, "the budget reads the text about %s times at ~%,.0f chars/s on 2 cores", round(passes),
-                CHARS_PER_SECOND));
-        why.add(hidden == 256 ? "2 x 256 LSTM units: in a budget this short wider layers read too few characters"
-                : "2 x 384 LSTM units: the budget is long enough for wider layers");
-        // measured at 13 passes (tiny Shakespeare, 10 minutes): 0.1 ended at 1.482, none at 1.560 (overfitting
-        // from the 5th pass), 0.25 with weight drop 0.25 at 1.491 (still underfitting); more passes need more
-        float dropout = passes < 2 ? 0f : passes < 30 ? 0.1f : passes < 100 ? 0.2f : 0.3f;
+                charsPerSecond(hidden)));
+        why.add(hidden == 256 ? "2 x 256 LSTM units: in a budget under 10 minutes wider layers read too few characters"
+                : "2 x 384 LSTM units: a budget of 10 minutes or more lets wider layers learn more than they lose in speed");
+        // measured on tiny Shakespeare at 10 minutes: 256 units at 13 passes, 0.1 ended at 1.482, none at 1.560
+        // (overfitting from the 5th pass), 0.25 with weight drop 0.25 at 1.491 (still underfitting); 384 units at
+        // 10 passes, 0.2 at 1.4615, 0.3 at 1.4523, 0.4 at 1.4559; more passes need more
+        float dropout = passes < 2 ? 0f : hidden > 256 ? (passes < 30 ? DROPOUT_384 : 0.4f)
+                : passes < 30 ? 0.1f : passes < 100 ? 0.2f : 0.3f;
         Regularization reg = Regularization.builder().hiddenDropout(dropout).outputDropout(dropout).build();
         why.add(dropout == 0 ? "no dropout: the text is read too few times to overfit"
                 : "locked dropout " + dropout + " between layers and on the output, against overfitting over that many passes");
