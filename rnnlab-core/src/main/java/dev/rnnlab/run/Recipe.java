@@ -76,13 +76,20 @@ public record Recipe(int hidden, int layers, int batch, int steps, double lr, Re
         // measured on tiny Shakespeare at 10 minutes: 256 units at 13 passes, 0.1 ended at 1.482, none at 1.560
         // (overfitting from the 5th pass), 0.25 with weight drop 0.25 at 1.491 (still underfitting); 384 units at
         // 10 passes, 0.2 at 1.4615, 0.3 at 1.4523, 0.4 at 1.4559; more passes need more
-        float dropout = passes < 2 ? 0f : hidden > 256 ? (passes < 30 ? DROPOUT_384 : 0.4f)
-                : passes < 30 ? 0.1f : passes < 100 ? 0.2f : 0.3f;
+        float dropout = lockedDropout(hidden, passes);
         Regularization reg = Regularization.builder().hiddenDropout(dropout).outputDropout(dropout).build();
         why.add(dropout == 0 ? "no dropout: the text is read too few times to overfit"
                 : "locked dropout " + dropout + " between layers and on the output, against overfitting over that many passes");
         why.add("Adam 0.004 with a cosine decay to 0 over the budget, clip 5");
         return new Recipe(hidden, 2, 32, 50, 0.004, reg, passes, List.copyOf(why));
+    }
+
+    /** Under 2 passes none; wider layers overfit sooner, so they get more for the same passes. */
+    private static float lockedDropout(int hidden, double passes) {
+        if (passes < 2) return 0f;
+        if (hidden > 256) return passes < 30 ? DROPOUT_384 : 0.4f;
+        if (passes < 30) return 0.1f;
+        return passes < 100 ? 0.2f : 0.3f;
     }
 
     private static String round(double x) {
