@@ -311,6 +311,7 @@ final class TrainCommand implements Callable<Integer> {
             "--schedule", "--warmup", "--bptt", "--init", "--average");
 
     private Recipe chosenRecipe;  // null: D2L's defaults fill what the options leave open
+    private Gemm gemm;            // made by gemm()
     private double budgetSeconds;  // 0: none
 
     @Override
@@ -322,7 +323,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         validateOptions();
         RunSpec given = specFromOptions();
-        Gemm gemm = engine.gemm();
+        Gemm gemm = gemm();
         if (resume != null && checkpoint == null) checkpoint = resume;
         // the lock comes before anything is read or written, so a second run on the directory changes nothing
         CheckpointLock lock = checkpoint != null ? CheckpointLock.acquire(checkpoint) : null;
@@ -603,7 +604,16 @@ final class TrainCommand implements Callable<Integer> {
             return null;  // unreadable: reading the corpus reports it
         }
         long tokens = Math.max(2, maxTokens != null && maxTokens > 0 ? Math.min(maxTokens, size) : size);
-        return Recipe.forText(tokens, budgetSeconds > 0 ? budgetSeconds : Recipe.DEFAULT_BUDGET_SECONDS);
+        double budget = budgetSeconds > 0 ? budgetSeconds : Recipe.DEFAULT_BUDGET_SECONDS;
+        // the speed of this machine, not an assumed one: machines differ by 2x; a 100th of the budget, 0.5-2 s
+        double probeSeconds = Math.clamp(budget / 100, 0.5, 2.0);
+        return Recipe.forText(tokens, budget, h -> Recipe.measureThroughput(h, gemm(), probeSeconds));
+    }
+
+    /** The GEMM of this run, made (and named on stderr) once, when the recipe's speed probe or the run first needs it. */
+    private Gemm gemm() {
+        if (gemm == null) gemm = engine.gemm();
+        return gemm;
     }
 
     /**

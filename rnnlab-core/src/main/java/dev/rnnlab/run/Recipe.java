@@ -1,10 +1,26 @@
 package dev.rnnlab.run;
 
+import dev.rnnlab.Rng;
 import dev.rnnlab.RnnlabException;
+import dev.rnnlab.bptt.BpttStrategy;
+import dev.rnnlab.data.Epoch;
+import dev.rnnlab.data.SequentialPartitioner;
+import dev.rnnlab.nn.CellType;
+import dev.rnnlab.nn.Initialization;
+import dev.rnnlab.nn.LanguageModel;
+import dev.rnnlab.nn.ModelConfig;
+import dev.rnnlab.nn.ModelKind;
+import dev.rnnlab.nn.Models;
+import dev.rnnlab.nn.RecurrentState;
 import dev.rnnlab.nn.Regularization;
+import dev.rnnlab.nn.ShardedModel;
+import dev.rnnlab.tensor.Gemm;
+import dev.rnnlab.train.Adam;
+import dev.rnnlab.train.GlobalNormClipper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -30,13 +46,19 @@ import java.util.function.Predicate;
  *   <li>Epochs enough that the budget ends the run.
  * </ul>
  *
+ * <p>The passes are estimated from a training speed: measured on this machine ({@link #measureThroughput},
+ * what {@code rnnlab train FILE} does, about 2 seconds before the run) or assumed ({@link #forText(long,
+ * double)}: the speeds of a 2-core Zen 5 with oneDNN). The two differ by 2x between the machines of this
+ * project (a Zen 3 without AVX-512 trains the LSTM-384 at about half a Zen 5's speed), and the dropout
+ * follows the passes, so a run says which it used.
+ *
  * @param hidden         hidden units per layer
  * @param layers         stacked LSTM layers
  * @param batch          streams per mini-batch
  * @param steps          time steps per mini-batch
  * @param lr             Adam's base rate
  * @param regularization the dropouts chosen
- * @param passes         how many times the budget reads the text, as estimated (at {@link #charsPerSecond})
+ * @param passes         how many times the budget reads the text, as estimated (at the speed measured or assumed)
  * @param reasons        why, one phrase per choice, for the first lines of a run
  */
 public record Recipe(int hidden, int layers, int batch, int steps, double lr, Regularization regularization, double passes,
@@ -56,21 +78,100 @@ public record Recipe(int hidden, int layers, int batch, int steps, double lr, Re
         return hidden <= 256 ? 36_000 : 18_000;
     }
 
+    /**
+     * A training speed of the recipe's 2-layer LSTM, for the estimate of the passes.
+     *
+     * @param charsPerSecond characters of training per second
+     * @param source         how it was had, for the reason printed ("measured here in 2.0 s", ...)
+     */
+    public record Throughput(double charsPerSecond, String source) {
+        public Throughput {
+            if (!(charsPerSecond > 0) || Double.isInfinite(charsPerSecond)) {
+                throw new IllegalArgumentException("a throughput must be a positive number of chars/s, got " + charsPerSecond);
+            }
+        }
+    }
+
+    /** {@link #charsPerSecond}, the speed {@link #forText(long, double)} assumes. */
+    public static Throughput assumedThroughput(int hidden) {
+        return new Throughput(charsPerSecond(hidden), "assumed: a 2-core Zen 5's");
+    }
+
+    /** The vocabulary the speed is measured with: printable ASCII. The output layer is a small part of a step. */
+    static final int PROBE_VOCAB = 96;
+
+    /**
+     * Measures how fast {@code gemm} trains the recipe's model of width {@code hidden} on this machine: a 2-layer
+     * LSTM, one-hot input over {@value #PROBE_VOCAB} characters, batch 32 x 50, Adam and clipping as the run
+     * does, the cores used as a run uses them ({@link Models#automaticShards}), on random characters for about
+     * {@code seconds}. The first half of the batches warms the JIT up and is not counted, so the figure is
+     * the speed of the run's later epochs, where most of its characters are read.
+     */
+    public static Throughput measureThroughput(int hidden, Gemm gemm, double seconds) {
+        if (hidden < 1) throw new IllegalArgumentException("hidden must be >= 1, got " + hidden);
+        int batch = 32, steps = 50;
+        ModelConfig config = RunSpec.builder().cell(CellType.LSTM).hidden(hidden).layers(2).build().model().config(PROBE_VOCAB);
+        LanguageModel single = Models.initialized(ModelKind.ENGINE, config, Initialization.PYTORCH, 1, gemm);
+        LanguageModel model = Models.sharded(single, Models.automaticShards(config, batch, gemm), gemm);
+        try {
+            Rng rng = new Rng(1);
+            int[] text = new int[batch * steps * 64 + 1];
+            for (int i = 0; i < text.length; i++) text[i] = rng.nextInt(PROBE_VOCAB);
+            SequentialPartitioner sampler = new SequentialPartitioner(text, batch, steps);
+            BpttStrategy perBatch = BpttStrategy.perBatch();
+            GlobalNormClipper clipper = new GlobalNormClipper(5);
+            Adam adam = new Adam(model.parameters().size(), 0.9, 0.999, 1e-8, 0, false);
+            RecurrentState state = model.zeroState(batch);
+            model.setTraining(true, rng);
+            List<Long> ends = new ArrayList<>();
+            Epoch epoch = sampler.epoch(rng);
+            long start = System.nanoTime();
+            ends.add(start);
+            while (ends.size() < 5 || ends.getLast() - start < seconds * 1e9) {
+                if (!epoch.hasNext()) epoch = sampler.epoch(rng);
+                model.parameters().zeroGrads();
+                perBatch.computeGradients(model, epoch.next(), state, rng);
+                clipper.clip(model.parameters().grads());
+                adam.step(model.parameters(), 1e-3);
+                ends.add(System.nanoTime());
+            }
+            int batches = ends.size() - 1, counted = batches - batches / 2;
+            double timed = (ends.getLast() - ends.get(batches / 2)) / 1e9;
+            return new Throughput((double) counted * batch * steps / timed,
+                    String.format(Locale.ROOT, "measured here in %.1f s", (ends.getLast() - start) / 1e9));
+        } finally {
+            if (model instanceof ShardedModel shards) shards.close();  // its threads
+        }
+    }
+
     /** Locked dropout of the 384-unit layers read under 30 times. */
     static final float DROPOUT_384 = 0.3f;
 
     /** The split when none is given. */
     public static final String SPLIT = "0.9,0.1";
 
-    /** The settings for a text of {@code tokens} tokens trained for {@code budgetSeconds}. */
+    /**
+     * The settings for a text of {@code tokens} tokens trained for {@code budgetSeconds}, with the passes
+     * estimated at the speed {@link #assumedThroughput} assumes.
+     */
     public static Recipe forText(long tokens, double budgetSeconds) {
+        return forText(tokens, budgetSeconds, Recipe::assumedThroughput);
+    }
+
+    /**
+     * The settings for a text of {@code tokens} tokens trained for {@code budgetSeconds}, with the passes
+     * estimated at the speed {@code throughput} gives for the width chosen (asked once, for that width only):
+     * {@code h -> Recipe.measureThroughput(h, gemm, 2)} measures it.
+     */
+    public static Recipe forText(long tokens, double budgetSeconds, IntFunction<Throughput> throughput) {
         if (tokens < 2) throw new RnnlabException("a recipe needs a text of at least 2 tokens, got " + tokens);
         if (!(budgetSeconds > 0)) throw new RnnlabException("a recipe needs a time budget > 0 seconds, got " + budgetSeconds);
         int hidden = budgetSeconds >= WIDE_BUDGET_SECONDS ? 384 : 256;
-        double passes = charsPerSecond(hidden) * budgetSeconds / tokens;
+        Throughput speed = throughput.apply(hidden);
+        double passes = speed.charsPerSecond() * budgetSeconds / tokens;
         List<String> why = new ArrayList<>();
-        why.add(String.format(Locale.ROOT, "the budget reads the text about %s times at ~%,.0f chars/s on 2 cores", round(passes),
-                charsPerSecond(hidden)));
+        why.add(String.format(Locale.ROOT, "the budget reads the text about %s times at ~%,.0f chars/s (%s)", round(passes),
+                speed.charsPerSecond(), speed.source()));
         why.add(hidden == 256 ? "2 x 256 LSTM units: in a budget under 10 minutes wider layers read too few characters"
                 : "2 x 384 LSTM units: a budget of 10 minutes or more lets wider layers learn more than they lose in speed");
         // measured on tiny Shakespeare at 10 minutes: 256 units at 13 passes, 0.1 ended at 1.482, none at 1.560

@@ -265,7 +265,8 @@ class ApiExamplesTest {
     @Order(9)
     void chooseSettingsForATextAndABudget() {
         // example: recipe
-        Recipe recipe = Recipe.forText(20_000, 4);                  // 20,000 characters, 4 seconds of training
+        Recipe recipe = Recipe.forText(20_000, 4,                   // 20,000 characters, 4 seconds of training,
+                h -> Recipe.measureThroughput(h, Gemm.allCores(), 0.5));   // passes at this machine's speed
         printed.add(recipe.describe() + "; " + String.join("; ", recipe.reasons()));
         RunSpec spec = recipe.applyTo(RunSpec.builder().corpus(book).maxTokens(20_000).averaging("last:0.3"),
                 option -> false)                                     // nothing chosen by hand: take every choice
