@@ -102,7 +102,11 @@ public interface Gemm {
         boolean bf16 = precision == Precision.BF16 || (precision == Precision.AUTO && g.nativeBf16());
         if (threads > 1) g = new SplitGemm(g, threads);
         if (bf16) g = new Bf16Gemm(g);
-        if (log) System.err.println("rnnlab: GEMM backend " + g.description());
+        if (log) {
+            // auto says what it chose either way (bf16 names itself in the description)
+            String autoFp32 = precision == Precision.AUTO && !bf16 ? "; precision auto: fp32 (no native bf16 product on this CPU and backend)" : "";
+            System.err.println("rnnlab: GEMM backend " + g.description() + autoFp32);
+        }
         return g;
     }
 
