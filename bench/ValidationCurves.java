@@ -10,7 +10,7 @@ import java.util.List;
  * Validation loss against training time, one curve per run, in one chart:
  * java -cp target/rnnlab.jar bench/ValidationCurves.java OUT.png LABEL=FILE... where FILE is an rnnlab
  * run's metrics.jsonl (one point per epoch: its cumulative seconds of training and its validation loss) or
- * the last line of bench/peer_torch_awd.py (its "curve").
+ * the last line of bench/peer_torch_awd.py (its "curve"; a peer result without one is its end point).
  */
 public class ValidationCurves {
     public static void main(String[] args) throws Exception {
@@ -29,8 +29,14 @@ public class ValidationCurves {
                     points.add(new double[] {seconds / 60, e.get("validation_loss").asDouble()});
                 }
             } else {
-                for (JsonNode p : json.readTree(Files.readString(file)).get("curve")) {
-                    points.add(new double[] {p.get("seconds").asDouble() / 60, p.get("valid_nats").asDouble()});
+                JsonNode peer = json.readTree(Files.readString(file)), curve = peer.get("curve");
+                if (curve == null) {
+                    // ../shared/bench/peer_torch.py (bench/tinyshakespeare.sh) reports its end only: one point
+                    points.add(new double[] {peer.get("seconds").asDouble() / 60, peer.get("valid_nats").asDouble()});
+                } else {
+                    for (JsonNode p : curve) {
+                        points.add(new double[] {p.get("seconds").asDouble() / 60, p.get("valid_nats").asDouble()});
+                    }
                 }
             }
             double[] x = points.stream().mapToDouble(p -> p[0]).toArray(), y = points.stream().mapToDouble(p -> p[1]).toArray();

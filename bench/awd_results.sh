@@ -8,6 +8,7 @@
 #   BUDGET=600 bash bench/awd_results.sh                       # every row, 10 minutes each side
 #   BUDGET=120 ROWS="baseline defaults" bash bench/awd_results.sh
 #   PEER=0 ROWS=hidden-dropout bash bench/awd_results.sh       # rnnlab only
+#   TRAIN=0 ROWS="baseline schedule" bash bench/awd_results.sh  # only the table and curves, from the rows' runs in $OUT
 #
 # Every row but the defaults is a 2-layer LSTM-256, batch 32 x 50, Adam, clip 5, on 2 cores: rnnlab as a user
 # runs it (it chooses how to split the work between the cores itself), PyTorch with one thread (its fastest
@@ -18,6 +19,7 @@ BUDGET=${BUDGET:-600}
 TEXT=${TEXT:-../shared/data/tinyshakespeare.txt}
 OUT=${OUT:-runs/awd-$BUDGET}
 PEER=${PEER:-1}
+TRAIN=${TRAIN:-1}
 ROWS=${ROWS:-"baseline schedule embedding-dropout input-dropout hidden-dropout output-dropout weight-drop ar tar tie average full defaults"}
 [ -f "$TEXT" ] || { echo "awd_results.sh: no text at $TEXT (set TEXT=...)" >&2; exit 1; }
 mkdir -p "$OUT"
@@ -42,6 +44,7 @@ declare -A row=(
 )
 
 for name in $ROWS; do
+  [ "$TRAIN" = 1 ] || { [ -f "$OUT/$name/metrics.jsonl" ] || { echo "awd_results.sh: no run of '$name' in $OUT" >&2; exit 1; }; continue; }
   if [ "$name" = defaults ]; then
     ./rnnlab train "$TEXT" --normalize raw --split 0.9,0.1 --time-budget "${BUDGET}s" \
         --checkpoint "$OUT/$name" --overwrite --sample-length 200 --prefix "ROMEO:" > "$OUT/$name.log"

@@ -13,6 +13,10 @@ each written with PyTorch's own operations, so that both sides run the same reci
   --tie-weights            the output layer's weight is the embedding's
   --schedule cosine        the learning rate follows a cosine from --lr to 0 over the budget's time
   --average-last F         the weights are averaged over the last fraction F of the budget (torch.optim.swa_utils)
+  --cell loop|layernorm    instead of torch.nn.LSTM, a cell whose time loop runs in Python: "loop" with
+                           torch.nn.LSTM's equations, "layernorm" the layer-normalised LSTM of Ba, Kiros and
+                           Hinton (2016, eqs. 20-22); compared with each other, they tell what layer
+                           normalisation does at a size with the loop's overhead on both sides
 
 Everything else is as ../shared/bench/peer_torch.py trains (D2L's sequential partitioning with the state
 carried and detached, mean cross-entropy, global-norm clipping, Adam), one layer per torch.nn.LSTM so the
@@ -45,6 +49,46 @@ def sequential_batches(corpus, batch, steps):
             yield xs[:, i:i + steps].T, ys[:, i:i + steps].T  # (steps, batch)
 
 
+class LoopLstm(torch.nn.Module):
+    """One LSTM layer whose time loop runs in Python, parameters named as torch.nn.LSTM's (so weight drop's
+    functional_call works the same). layer_norm: Ba et al. 2016, eqs. 20-22,
+        gates = LN(W_hh h_(t-1); a_h, b_hh) + LN(W_ih x_t; a_x, b_ih)      (each over the 4H gates of a row)
+        c_t = sigmoid(f) c_(t-1) + sigmoid(i) tanh(g),    h_t = sigmoid(o) tanh(LN(c_t; a_c, b_c))
+    with the biases of torch.nn.LSTM as the two shifts; without it torch.nn.LSTM's equations."""
+
+    def __init__(self, inputs, hidden, layer_norm):
+        super().__init__()
+        k = 1 / math.sqrt(hidden)
+        u = lambda *shape: torch.nn.Parameter(torch.empty(*shape).uniform_(-k, k))
+        self.weight_ih_l0, self.weight_hh_l0 = u(4 * hidden, inputs), u(4 * hidden, hidden)
+        self.bias_ih_l0, self.bias_hh_l0 = u(4 * hidden), u(4 * hidden)
+        self.hidden, self.layer_norm = hidden, layer_norm
+        if layer_norm:
+            self.ln_gain_ih, self.ln_gain_hh = torch.nn.Parameter(torch.ones(4 * hidden)), torch.nn.Parameter(torch.ones(4 * hidden))
+            self.ln_gain_c, self.ln_bias_c = torch.nn.Parameter(torch.ones(hidden)), torch.nn.Parameter(torch.zeros(hidden))
+
+    def forward(self, x, state):
+        H, G = self.hidden, 4 * self.hidden
+        if state is None:
+            zero = x.new_zeros(x.shape[1], H)
+            state = (zero[None], zero[None])
+        h, c = state[0][0], state[1][0]
+        xs = F.linear(x, self.weight_ih_l0)  # every step's input product at once
+        if self.layer_norm:
+            xs = F.layer_norm(xs, (G,), self.ln_gain_ih, self.bias_ih_l0)
+        else:
+            xs = xs + self.bias_ih_l0
+        outs = []
+        for t in range(x.shape[0]):
+            r = F.linear(h, self.weight_hh_l0)
+            r = F.layer_norm(r, (G,), self.ln_gain_hh, self.bias_hh_l0) if self.layer_norm else r + self.bias_hh_l0
+            i, f, g, o = (xs[t] + r).chunk(4, 1)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(F.layer_norm(c, (H,), self.ln_gain_c, self.ln_bias_c) if self.layer_norm else c)
+            outs.append(h)
+        return torch.stack(outs), (h[None], c[None])
+
+
 def locked_mask(like, p):
     """One mask per stream and feature, shared by every time step: shape (1, batch, features)."""
     return like.new_empty(1, like.shape[1], like.shape[2]).bernoulli_(1 - p) / (1 - p)
@@ -56,8 +100,11 @@ class AwdModel(torch.nn.Module):
         self.args, self.vocab = args, vocab
         self.embed = torch.nn.Embedding(vocab, args.embed) if args.embed else None
         inputs = args.embed or vocab
-        self.layers = torch.nn.ModuleList(
-            torch.nn.LSTM(inputs if i == 0 else args.hidden, args.hidden, 1) for i in range(args.layers))
+        def layer(n):
+            if args.cell == "fused":
+                return torch.nn.LSTM(n, args.hidden, 1)
+            return LoopLstm(n, args.hidden, args.cell == "layernorm")
+        self.layers = torch.nn.ModuleList(layer(inputs if i == 0 else args.hidden) for i in range(args.layers))
         self.linear = torch.nn.Linear(args.hidden, vocab)
         if args.tie_weights:
             if args.embed != args.hidden:
@@ -142,6 +189,8 @@ def main():
     p.add_argument("--tar", type=float, default=0.0)
     p.add_argument("--tie-weights", action="store_true")
     p.add_argument("--average-last", type=float, default=0.0, help="average the weights over this last fraction of the budget")
+    p.add_argument("--cell", choices=["fused", "loop", "layernorm"], default="fused",
+                   help="torch.nn.LSTM (fused), or a Python time loop: plain (loop) or layer-normalised (layernorm)")
     p.add_argument("--seconds", type=float, default=600)
     p.add_argument("--valid-every", type=float, default=60, help="seconds of training between validations")
     p.add_argument("--threads", type=int, default=1)

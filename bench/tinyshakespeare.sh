@@ -20,6 +20,7 @@ PEER=${PEER:-../shared/bench/peer_torch.py}
 PEER_THREADS=${PEER_THREADS:-"--threads 1 --blas-threads 1"}
 OUT=${OUT:-runs/tinyshakespeare-lstm2-h$HIDDEN}
 [ -f "$TEXT" ] || { echo "tinyshakespeare.sh: no text at $TEXT (set TEXT=...)" >&2; exit 1; }
+mkdir -p "$(dirname "$OUT")"  # tee writes $OUT.log beside the run: runs/ is not in a fresh clone
 config=(--layers 2 --hidden "$HIDDEN" --batch 32 --steps 50 --optimizer adam --lr 0.002 --clip 5)
 
 ./rnnlab train "$TEXT" --normalize raw --split 0.9,0.1 --model lstm "${config[@]}" --epochs 1000 \
