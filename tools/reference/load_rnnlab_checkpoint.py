@@ -54,6 +54,10 @@ def main():
     model_sd = {k: v for k, v in tensors.items() if k.startswith(MODEL_PREFIXES)}
     ignored = sorted(set(tensors) - set(model_sd))
     cell_hint = args.cell or metadata.get("cell")
+    if metadata.get("cell") == "lstm_ln":
+        # torch.nn.LSTM has no layer normalisation; the LSTM tensors load, but the ln.* gains would be lost
+        sys.exit("a layer-normalised LSTM (lstm_ln) has no torch.nn counterpart: its rnn.* tensors are torch.nn.LSTM's,"
+                 " its ln.* tensors the normalisations' gains and shifts (bench/peer_torch_awd.py --cell layernorm runs it)")
     cfg = config_from_state_dict(model_sd, cell_hint)
     float_dtypes = {v.dtype for v in model_sd.values() if v.is_floating_point()}
     if args.dtype:

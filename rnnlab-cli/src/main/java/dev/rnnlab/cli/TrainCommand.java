@@ -77,8 +77,9 @@ final class TrainCommand implements Callable<Integer> {
                     + " Default: 10000 for The Time Machine's characters, as D2L's chapter 8 trains, else 0.")
     Integer maxTokens;
 
-    @Option(names = "--model", paramLabel = "scratch|rnn|rnn_relu|gru|lstm", defaultValue = "rnn",
-            description = "scratch is D2L 8.5's from-scratch RNN; the others are the engine's layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "scratch|rnn|rnn_relu|gru|lstm|lstm_ln", defaultValue = "rnn",
+            description = "scratch is D2L 8.5's from-scratch RNN; the others are the engine's layers, lstm_ln the layer-normalised"
+                    + " LSTM (Ba et al. 2016) (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--hidden", defaultValue = "512", description = "Hidden units (default: ${DEFAULT-VALUE}).")

@@ -142,6 +142,27 @@ class TrainCommandTest {
     }
 
     @Test
+    void theLayerNormalisedLstmTrainsShardedResumesGeneratesAndEvaluates() throws Exception {
+        Path straight = dir.resolve("ln1"), split = dir.resolve("ln2");
+        CliRun t = CliRun.of(train(straight, "--model", "lstm_ln", "--epochs", "2", "--split", "0.9,0.1", "--threads", "2"));
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        // its normalisations need whole rows, so two threads shard the batch
+        assertThat(t.out()).contains("model lstm_ln, 1 layer x 16 hidden").contains("cores: 2 shards").contains("epoch 2/2");
+        assertThat(Files.readString(straight.resolve("config.json"))).contains("\"cell\" : \"LSTM_LN\"");
+        assertThat(CliRun.of(train(split, "--model", "lstm_ln", "--epochs", "1", "--split", "0.9,0.1", "--threads", "2")).exitCode()).isZero();
+        CliRun r = CliRun.of("train", "--resume", split.toString(), "--epochs", "2", "--threads", "2", "--backend", "java", "--sample-length", "0");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readAllBytes(split.resolve("model.safetensors"))).isEqualTo(Files.readAllBytes(straight.resolve("model.safetensors")));
+
+        CliRun g = CliRun.of("generate", "--checkpoint", straight.toString(), "--prefix", " e", "-n", "30");
+        assertThat(g.exitCode()).as(g.err()).isZero();
+        assertThat(g.out().strip().length()).isGreaterThanOrEqualTo(30);
+        CliRun e = CliRun.of("eval", "--checkpoint", straight.toString(), text.toString());
+        assertThat(e.exitCode()).as(e.err()).isZero();
+        assertThat(e.out()).containsPattern("perplexity \\d+\\.\\d+");
+    }
+
+    @Test
     void aCheckpointOfNaNWeightsIsRefusedByEveryReader() throws Exception {
         Path ck = dir.resolve("ck");
         assertThat(CliRun.of(train(ck, "--epochs", "1")).exitCode()).isZero();

@@ -11,7 +11,12 @@ public enum CellType {
     /** Gated recurrent unit, D2L 9.1 (PyTorch's equations). */
     GRU(3, 1),
     /** Long short-term memory, D2L 9.2 (PyTorch's equations). */
-    LSTM(4, 2);
+    LSTM(4, 2),
+    /**
+     * The layer-normalised LSTM of Ba, Kiros and Hinton (2016, eqs. 20-22): both products and the cell state
+     * normalised over their units before the gates and the output nonlinearity read them.
+     */
+    LSTM_LN(4, 2);
 
     final int gates;
     final int states;
@@ -26,14 +31,23 @@ public enum CellType {
         return states == 2;
     }
 
-    /** Parses "rnn" (tanh), "rnn_tanh", "rnn_relu", "gru", "lstm". */
+    /**
+     * Whether a layer of this cell can split its time loop between threads by hidden units: not the
+     * layer-normalised LSTM, whose normalisations need every unit of a row at each step.
+     */
+    public boolean splitsByUnits() {
+        return this != LSTM_LN;
+    }
+
+    /** Parses "rnn" (tanh), "rnn_tanh", "rnn_relu", "gru", "lstm", "lstm_ln". */
     public static CellType parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "rnn", "rnn_tanh", "rnn-tanh", "tanh" -> RNN_TANH;
             case "rnn_relu", "rnn-relu", "relu" -> RNN_RELU;
             case "gru" -> GRU;
             case "lstm" -> LSTM;
-            default -> throw new IllegalArgumentException("unknown cell '" + s + "': use rnn, rnn_relu, gru or lstm");
+            case "lstm_ln", "lstm-ln", "ln_lstm", "ln-lstm" -> LSTM_LN;
+            default -> throw new IllegalArgumentException("unknown cell '" + s + "': use rnn, rnn_relu, gru, lstm or lstm_ln");
         };
     }
 

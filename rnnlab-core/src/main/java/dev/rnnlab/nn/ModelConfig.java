@@ -85,6 +85,8 @@ public record ModelConfig(CellType cell, int vocab, int embed, int hidden, int l
         for (int l = 0; l < layers; l++) {
             long perCell = h + 2L * g * h;
             if (cell == CellType.LSTM) perCell += 2L * h;
+            // c_t, LN(c_t) normalised and its tanh; both products normalised and dRec; three row statistics
+            if (cell == CellType.LSTM_LN) perCell += 3L * h + 3L * g * h + 3;
             if (cell == CellType.GRU) perCell += 2L * g * h;
             floats += d * perCell + d * h + inputSize(l);
             if (l < layers - 1 && dropout > 0) floats += 2L * d * h;

@@ -173,7 +173,7 @@ abstract class RecurrentCell {
      * {@link #MIN_UNITS_PER_PART} hidden units and {@link #MIN_PART_STEP_WORK} of product per step, else 1.
      */
     final int parts() {
-        return team != null && splits(gateCount, hidden, batch, team.size()) ? team.size() : 1;
+        return team != null && type.splitsByUnits() && splits(gateCount, hidden, batch, team.size()) ? team.size() : 1;
     }
 
     /** Whether a cell of this shape splits its time loop over a team of {@code parts}: see {@link #parts()}. */
@@ -310,6 +310,15 @@ abstract class RecurrentCell {
      * Each part writes only its own rows, so the parts need no barrier here.
      */
     final void accumulateWeightGradients(float[] dRec, int part, int j0, int j1) {
+        accumulateWeightGradients(dRec, part, j0, j1, true);
+    }
+
+    /**
+     * As {@link #accumulateWeightGradients(float[], int, int, int)}, with the biases' column sums only when
+     * {@code biasSums}: a cell whose biases act after a normalisation (LayerNormLstmCell) adds their
+     * gradients itself.
+     */
+    final void accumulateWeightGradients(float[] dRec, int part, int j0, int j1, boolean biasSums) {
         float[] g = params.grads();
         int rows = steps * batch, gh = gateCount * hidden, H = hidden;
         boolean whole = j0 == 0 && j1 == hidden;
@@ -339,8 +348,10 @@ abstract class RecurrentCell {
             } else {
                 serial.gemm(true, false, width, H, rows, 1f, dRec, from, gh, h, firstPrev, H, 1f, g, wHh.offset() + from * H, H);
             }
-            addColumnSums(dGatePre, rows, gh, from, width, g, bIh.offset());
-            addColumnSums(dRec, rows, gh, from, width, g, bHh.offset());
+            if (biasSums) {
+                addColumnSums(dGatePre, rows, gh, from, width, g, bIh.offset());
+                addColumnSums(dRec, rows, gh, from, width, g, bHh.offset());
+            }
         }
     }
 

@@ -88,16 +88,28 @@ public final class RecurrentLanguageModel implements LanguageModel {
         float[] w = params.values();
         double rnnBound = 1 / Math.sqrt(config.hidden());
         for (Parameters.Tensor t : params.tensors()) {
+            if (initLayerNorm(w, t)) continue;
             if (t.name().startsWith("rnn.")) Initializers.uniform(w, t.offset(), t.size(), rnnBound, rng);
             else if (t.name().startsWith("linear.")) Initializers.uniform(w, t.offset(), t.size(), 1 / Math.sqrt(output.in), rng);
             else Initializers.normal(w, t.offset(), t.size(), 1.0, rng);
         }
     }
 
+    /**
+     * A layer normalisation's gain starts at 1 and its shift at 0 (Ba et al. 2016), in every initialisation:
+     * the normalisation then starts as the identity on the normalised values. True if {@code t} is one.
+     */
+    private static boolean initLayerNorm(float[] w, Parameters.Tensor t) {
+        if (!t.name().startsWith("ln.")) return false;
+        java.util.Arrays.fill(w, t.offset(), t.offset() + t.size(), t.name().startsWith("ln.gain") ? 1f : 0f);
+        return true;
+    }
+
     /** D2L 8.5's initialisation: weights N(0, 0.01^2), biases zero. */
     public void initD2l(Rng rng) {
         float[] w = params.values();
         for (Parameters.Tensor t : params.tensors()) {
+            if (initLayerNorm(w, t)) continue;
             if (t.name().contains("bias")) java.util.Arrays.fill(w, t.offset(), t.offset() + t.size(), 0f);
             else Initializers.normal(w, t.offset(), t.size(), 0.01, rng);
         }

@@ -23,6 +23,7 @@ final class RecurrentLayer {
             String suffix = "l" + layer + (d == 1 ? "_reverse" : "");
             directions[d] = switch (type) {
                 case LSTM -> new LstmCell(suffix, inputSize, hidden, d == 1, params, gemm);
+                case LSTM_LN -> new LayerNormLstmCell(suffix, inputSize, hidden, d == 1, params, gemm);
                 case GRU -> new GruCell(suffix, inputSize, hidden, d == 1, params, gemm);
                 case RNN_TANH, RNN_RELU -> new RnnCell(type, suffix, inputSize, hidden, d == 1, params, gemm);
             };

@@ -55,6 +55,15 @@
  * weight tying as a second name for the embedding's slots in {@link Parameters} (both uses' gradients
  * land in one place). Masks that cover the whole batch come from a stream every shard holds a copy of.
  *
+ * <p>The layer-normalised LSTM ({@link CellType#LSTM_LN}, {@link LayerNormLstmCell}; Ba, Kiros and Hinton
+ * 2016) keeps the LSTM's four tensors and PyTorch's names for them, and normalises the input product, the
+ * recurrent product and the cell state over their units before the gates and tanh read them, with a gain
+ * per unit (and a shift for c; the two LSTM biases are the products' shifts) in {@code ln.*} tensors. The
+ * input product's normalisation is one pass over all T*B rows before the loop, like the product itself;
+ * the recurrent one is per step. Its statistics need every unit of a row, so its time loop is not split
+ * by units: such models use the cores by sharding the batch. Checked against finite differences and
+ * against PyTorch's layer_norm in fixtures of tools/reference/make_layernorm_fixtures.py.
+ *
  * <p>{@link Models} is the one factory: a {@link ModelKind} (the engine's layers or D2L's scratch RNN), a
  * {@link ModelConfig} and an {@link Initialization} give the same model wherever it is built, for training,
  * for loading a checkpoint, or sharded over threads.

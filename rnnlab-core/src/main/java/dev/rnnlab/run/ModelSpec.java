@@ -68,18 +68,18 @@ public record ModelSpec(ModelKind kind, CellType cell, int hidden, int layers, i
     /** The kind and cell a model name stands for (see {@link #parseName}). */
     public record Named(ModelKind kind, CellType cell) {}
 
-    /** The inverse of {@link #name()}: "scratch", "rnn" (tanh), "rnn_relu", "gru" or "lstm", any case. */
+    /** The inverse of {@link #name()}: "scratch", "rnn" (tanh), "rnn_relu", "gru", "lstm" or "lstm_ln", any case. */
     public static Named parseName(String name) {
         String n = name == null ? "" : name.toLowerCase(java.util.Locale.ROOT);
         if (n.equals("scratch")) return new Named(ModelKind.SCRATCH, CellType.RNN_TANH);
         try {
             return new Named(ModelKind.ENGINE, CellType.parse(n));
         } catch (IllegalArgumentException e) {
-            throw new dev.rnnlab.RnnlabException("unknown model '" + name + "': use scratch, rnn, rnn_relu, gru or lstm");
+            throw new dev.rnnlab.RnnlabException("unknown model '" + name + "': use scratch, rnn, rnn_relu, gru, lstm or lstm_ln");
         }
     }
 
-    /** The command line's name for the model: "scratch", or the cell's ("rnn", "rnn_relu", "gru", "lstm"). */
+    /** The command line's name for the model: "scratch", or the cell's ("rnn", "rnn_relu", "gru", "lstm", "lstm_ln"). */
     public String name() {
         if (kind == ModelKind.SCRATCH) return "scratch";
         return switch (cell) {
@@ -87,6 +87,7 @@ public record ModelSpec(ModelKind kind, CellType cell, int hidden, int layers, i
             case RNN_RELU -> "rnn_relu";
             case GRU -> "gru";
             case LSTM -> "lstm";
+            case LSTM_LN -> "lstm_ln";
         };
     }
 }

@@ -92,7 +92,7 @@ public final class GradientDiagnostics implements TrainingListener {
         if (p.has("W_hh")) return new int[] {p.tensor("W_hh").offset(), h};
         Parameters.Tensor w = p.tensor("rnn.weight_hh_l0");
         CellType c = m.config().cell();
-        int block = c == CellType.LSTM || c == CellType.GRU ? 2 : 0;  // g of (i,f,g,o); n of (r,z,n)
+        int block = c == CellType.LSTM || c == CellType.LSTM_LN || c == CellType.GRU ? 2 : 0;  // g of (i,f,g,o); n of (r,z,n)
         return new int[] {w.offset() + block * h * h, h};
     }
 
@@ -102,7 +102,7 @@ public final class GradientDiagnostics implements TrainingListener {
         int h = m.config().hidden();
         if (p.has("W_hh")) return List.<Object[]>of(new Object[] {"W_hh", p.tensor("W_hh").offset(), h});
         CellType c = m.config().cell();
-        int block = c == CellType.LSTM || c == CellType.GRU ? 2 : 0;
+        int block = c == CellType.LSTM || c == CellType.LSTM_LN || c == CellType.GRU ? 2 : 0;
         List<Object[]> blocks = new ArrayList<>();
         for (Parameters.Tensor t : p.tensors()) {
             if (t.name().startsWith("rnn.weight_hh_l")) blocks.add(new Object[] {t.name(), t.offset() + block * h * h, h});

@@ -79,7 +79,9 @@ class FiniteDifferenceTest {
                 Arguments.of(new ModelConfig(CellType.LSTM, 5, 0, 32, 1, false, 0f), true),
                 Arguments.of(new ModelConfig(CellType.GRU, 5, 3, 32, 1, true, 0f), true),
                 Arguments.of(new ModelConfig(CellType.RNN_TANH, 5, 3, 32, 2, false, 0.2f), true),
-                Arguments.of(new ModelConfig(CellType.LSTM, 5, 3, 32, 2, false, 0f, awd), false));
+                Arguments.of(new ModelConfig(CellType.LSTM, 5, 3, 32, 2, false, 0f, awd), false),
+                // not split (its normalisations need whole rows), but its products run on the team's GEMM
+                Arguments.of(new ModelConfig(CellType.LSTM_LN, 5, 3, 32, 2, false, 0f, awd), true));
     }
 
     @ParameterizedTest(name = "team of 2: {0} initialState={1}")
@@ -94,6 +96,14 @@ class FiniteDifferenceTest {
         if (config.cell() == CellType.RNN_RELU) {
             eps = 1e-3f;
             absTol = 2e-3;
+        }
+        if (config.cell() == CellType.LSTM_LN) {
+            // a normalisation over the 3-4 units of these rows divides by a small spread, so the loss curves
+            // sharply in each weight: a step of 1e-2 left the central difference's O(eps^2) error at 2-3%
+            // (analytic 0.1436, difference 0.1470, where TorchFixtureTest's float64 values agree with the
+            // analytic to 1e-5); a smaller step, with the float noise it lets in, is the fair check
+            eps = 1e-3f;
+            absTol = 1e-3;
         }
         RecurrentLanguageModel model = new RecurrentLanguageModel(config, gemm);
         Rng rng = new Rng(42);

@@ -32,7 +32,8 @@ class TorchFixtureTest {
     static final double REL = 1e-4;
     static final String[] CASES = {"rnn_tanh_l1", "rnn_relu_l1", "rnn_tanh_l2", "rnn_tanh_bi", "rnn_tanh_l2_bi",
             "gru_l1", "gru_l2", "gru_bi", "gru_l2_bi", "lstm_l1", "lstm_l2", "lstm_bi", "lstm_l2_bi",
-            "lstm_embed_l1", "gru_embed_l2", "lstm_l1_noinit", "lstm_v28_h16", "lstm_embed_tied", "gru_l2_bi_tied"};
+            "lstm_embed_l1", "gru_embed_l2", "lstm_l1_noinit", "lstm_v28_h16", "lstm_embed_tied", "gru_l2_bi_tied",
+            "lstm_ln_l2", "lstm_ln_bi", "lstm_ln_embed_l1"};  // the last three: tools/reference/make_layernorm_fixtures.py
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
