@@ -58,6 +58,8 @@ args = [f"--hidden {m['hidden']}", f"--layers {m['layers']}", f"--batch {d['batc
         f"--clip {o['clip']}", f"--lr {o['lr']}", f"--schedule {o['schedule'].split(':')[0]}"]
 for key, opt in [("hiddenDropout", "--hidden-dropout"), ("outputDropout", "--output-dropout"), ("weightDrop", "--weight-drop")]:
     if r.get(key, 0) > 0: args.append(f"{opt} {r[key]}")
+if m["cell"] == "LSTM_LN":
+    args.append("--cell layernorm")  # torch.nn has no layer-normalised LSTM: the peer's own, a Python time loop
 print(" ".join(args))
 PY
 )

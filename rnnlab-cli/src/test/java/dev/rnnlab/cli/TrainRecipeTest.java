@@ -29,7 +29,7 @@ class TrainRecipeTest {
         assertThat(t.exitCode()).as(t.err()).isZero();
         assertThat(t.out()).contains("recipe auto for this text and a 1s budget").containsPattern("why: the budget reads the text about "
                         + "[0-9.]+ times at ~[0-9,]+ chars/s \\(measured here in 0\\.[5-9] s\\)")
-                .contains("model lstm, 2 layers x 256 hidden").contains("adam").contains("cosine").contains("split 0.9,0.1")
+                .contains("model lstm_ln, 2 layers x 256 hidden").contains("adam").contains("cosine").contains("split 0.9,0.1")
                 .contains("stopped: the time budget of 1s ran out");
         RunSpec s = RunSpec.of(Checkpoint.read(ck, Gemm.create(Gemm.Backend.AUTO, 1, false)).info());
         assertThat(s.model().hidden()).isEqualTo(256);
@@ -50,7 +50,7 @@ class TrainRecipeTest {
         CliRun asked = CliRun.of("train", book.toString(), "--recipe", "auto", "--hidden", "16", "--split", "0.8,0.2", "--time-budget", "1s",
                 "--checkpoint", dir.resolve("asked").toString(), "--sample-length", "5");
         assertThat(asked.exitCode()).as(asked.err()).isZero();
-        assertThat(asked.out()).contains("recipe auto").contains("model lstm, 2 layers x 16 hidden").contains("split 0.8,0.2");
+        assertThat(asked.out()).contains("recipe auto").contains("model lstm_ln, 2 layers x 16 hidden").contains("split 0.8,0.2");
 
         CliRun d2l = CliRun.of("train", "--corpus", "timemachine", "--recipe", "auto", "--epochs", "1");
         assertThat(d2l.exitCode()).isEqualTo(2);

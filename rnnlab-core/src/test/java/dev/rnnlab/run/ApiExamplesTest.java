@@ -277,7 +277,7 @@ class ApiExamplesTest {
                     + run.trainer().averagingFrom());
         }
         // end
-        assertThat(printed.get(printed.size() - 2)).startsWith("lstm 2 x 256");
+        assertThat(printed.get(printed.size() - 2)).startsWith("lstm_ln 2 x 256");
         assertThat(printed.getLast()).doesNotContain("from epoch 0");
     }
 

@@ -32,7 +32,7 @@ class RecipeTest {
         Recipe smallShort = Recipe.forText(100_000, 120);
         assertThat(smallShort.regularization().hiddenDropout()).isGreaterThan(twoMinutes.regularization().hiddenDropout());
         assertThat(tenMinutes.reasons()).isNotEmpty().allMatch(r -> !r.isBlank());
-        assertThat(tenMinutes.describe()).contains("lstm 2 x 384").contains("locked dropout");
+        assertThat(tenMinutes.describe()).contains("lstm_ln 2 x 384").contains("locked dropout");
     }
 
     @Test
@@ -70,7 +70,7 @@ class RecipeTest {
         RunSpec s = Recipe.forText(1_000_000, 300).applyTo(b, Set.of("--hidden", "--split")::contains).build();
         assertThat(s.model().hidden()).isEqualTo(64);
         assertThat(s.data().split()).isEqualTo("0.8,0.2");
-        assertThat(s.model().cell()).isEqualTo(CellType.LSTM);
+        assertThat(s.model().cell()).isEqualTo(CellType.LSTM_LN);
         assertThat(s.model().layers()).isEqualTo(2);
         assertThat(s.optimization().optimizer()).isEqualTo("adam");
         assertThat(s.optimization().schedule()).isEqualTo("cosine");
