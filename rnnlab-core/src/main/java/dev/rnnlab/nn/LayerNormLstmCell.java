@@ -169,7 +169,7 @@ final class LayerNormLstmCell extends RecurrentCell {
         else System.arraycopy(dcFinal, 0, dcCarry, 0, bh);
         probeBegin();
         float[] w = params.values(), gr = params.grads();
-        int gRec = gainHh.offset(), bRec = bHh.offset(), gc = gainC.offset(), bc = biasC.offset();
+        int gc = gainC.offset(), bc = biasC.offset();
         for (int s = steps - 1; s >= 0; s--) {
             int t = timeAt(s), prev = prevSlot(t) * bh;
             double sq = 0;
@@ -196,14 +196,7 @@ final class LayerNormLstmCell extends RecurrentCell {
                     dGatePre[g0 + j] = dc * i * (1f - g * g);
                     dcCarry[hb + j] = dc * f;  // dL/dc_{t-1}, direct path
                 }
-                // the recurrent product's normalisation: gain and shift, then LNback into dRec_t
-                for (int j = 0; j < G; j++) {
-                    float da = dGatePre[p + j];
-                    gr[gRec + j] += da * rHat[p + j];
-                    gr[bRec + j] += da;
-                    dRec[p + j] = da * w[gRec + j];
-                }
-                normalizeBackward(dRec, p, G, rHat, p, rstdR[r], dRec, p);
+                throughProductNormalization(p, rHat, rstdR[r], gainHh, bHh, dRec);  // dRec_t
             }
             probePart(0, t, sq);
             gradientBarrier(dRec, t, 0, 1, 0, H);  // one part: no wait; in bf16 it rounds dRec_t
@@ -213,32 +206,33 @@ final class LayerNormLstmCell extends RecurrentCell {
                 scale(dcCarry, stepScale[t], 0, H);
             }
         }
-        // the input product's normalisation, every row at once: gain and shift, then LNback into dPre
-        int gIn = gainIh.offset(), bIn = bIh.offset();
-        for (int r = 0; r < rows; r++) {
-            int p = r * G;
-            for (int j = 0; j < G; j++) {
-                float da = dGatePre[p + j];
-                gr[gIn + j] += da * xHat[p + j];
-                gr[bIn + j] += da;
-                dGatePre[p + j] = da * w[gIn + j];
-            }
-            normalizeBackward(dGatePre, p, G, xHat, p, rstdX[r], dGatePre, p);
-        }
+        // the input product's normalisation, every row at once: dGatePre becomes dPre, in place
+        for (int r = 0; r < rows; r++) throughProductNormalization(r * G, xHat, rstdX[r], gainIh, bIh, dGatePre);
         accumulateWeightGradients(dRec, 0, 0, H, false);  // the biases' gradients are added above
         probeEnd();
         if (dh0 != null) System.arraycopy(dhCarry, 0, dh0, 0, bh);
         if (dc0 != null) System.arraycopy(dcCarry, 0, dc0, 0, bh);
     }
 
-    @Override
-    float[] cellStates() {
-        return c;
+    /**
+     * The backward through one row's y = gain * yHat + shift (a product's normalisation, yHat at {@code p} of
+     * {@code yHat}), given da = dGatePre's row: dgain += da * yHat, dshift += da, and LNback(da * gain) into
+     * {@code into}'s row (which may be dGatePre itself).
+     */
+    private void throughProductNormalization(int p, float[] yHat, float rstd, Parameters.Tensor gain, Parameters.Tensor shift, float[] into) {
+        float[] w = params.values(), gr = params.grads();
+        int G = 4 * hidden, g0 = gain.offset(), s0 = shift.offset();
+        for (int j = 0; j < G; j++) {
+            float da = dGatePre[p + j];
+            gr[g0 + j] += da * yHat[p + j];
+            gr[s0 + j] += da;
+            into[p + j] = da * w[g0 + j];
+        }
+        normalizeBackward(into, p, G, yHat, p, rstd, into, p);
     }
 
     @Override
-    void finalState(float[] into, boolean cellState) {
-        int bh = batch * hidden, last = outSlot(timeAt(steps - 1)) * bh;
-        System.arraycopy(cellState ? c : h, last, into, 0, bh);
+    float[] cellStates() {
+        return c;
     }
 }

@@ -150,10 +150,4 @@ final class LstmCell extends RecurrentCell {
     float[] cellStates() {
         return c;
     }
-
-    @Override
-    void finalState(float[] into, boolean cellState) {
-        int bh = batch * hidden, last = outSlot(timeAt(steps - 1)) * bh;
-        System.arraycopy(cellState ? c : h, last, into, 0, bh);
-    }
 }

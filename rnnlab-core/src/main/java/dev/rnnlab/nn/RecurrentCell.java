@@ -476,9 +476,8 @@ abstract class RecurrentCell {
     }
 
     /** Copies the final state h of the cached forward (c with {@code cellState}, LSTM only) into {@code into}. */
-    void finalState(float[] into, boolean cellState) {
-        if (cellState) throw new IllegalStateException(type + " has no cell state");
+    final void finalState(float[] into, boolean cellState) {
         int bh = batch * hidden;
-        System.arraycopy(h, outSlot(timeAt(steps - 1)) * bh, into, 0, bh);
+        System.arraycopy(cellState ? cellStates() : h, outSlot(timeAt(steps - 1)) * bh, into, 0, bh);
     }
 }
