@@ -55,7 +55,7 @@ public final class Models {
      * it does not, sharding the batch is how to use the cores.
      */
     public static boolean splitsTimeLoops(ModelConfig config, int batch, int threads) {
-        return config.cell().splitsByUnits() && RecurrentCell.splits(config.cell().gates, config.hidden(), batch, threads);
+        return RecurrentCell.splits(config.cell(), config.hidden(), batch, threads);
     }
 
     /**

@@ -173,13 +173,13 @@ abstract class RecurrentCell {
      * {@link #MIN_UNITS_PER_PART} hidden units and {@link #MIN_PART_STEP_WORK} of product per step, else 1.
      */
     final int parts() {
-        return team != null && type.splitsByUnits() && splits(gateCount, hidden, batch, team.size()) ? team.size() : 1;
+        return team != null && splits(type, hidden, batch, team.size()) ? team.size() : 1;
     }
 
-    /** Whether a cell of this shape splits its time loop over a team of {@code parts}: see {@link #parts()}. */
-    static boolean splits(int gateCount, int hidden, int batch, int parts) {
-        int units = hidden / parts;
-        if (parts < 2 || units < MIN_UNITS_PER_PART) return false;
+    /** Whether a cell of this type and shape splits its time loop over a team of {@code parts} (never one whose rows must stay whole, {@link CellType#splitsByUnits}): see {@link #parts()}. */
+    static boolean splits(CellType type, int hidden, int batch, int parts) {
+        int units = hidden / parts, gateCount = type.gates;
+        if (!type.splitsByUnits() || parts < 2 || units < MIN_UNITS_PER_PART) return false;
         // batch 1 (generation) streams W_hh from memory once per step: splitting pays when it is larger than
         // one core's cache holds, so that each core streams its own share
         if (batch == 1) return (long) gateCount * hidden * hidden >= MIN_BATCH1_WEIGHTS;

@@ -47,7 +47,7 @@ class Bf16TrainingTest {
         fp32.initPyTorchDefault(new Rng(1));
         System.arraycopy(fp32.parameters().values(), 0, bf16.parameters().values(), 0, fp32.parameters().size());
         int steps = 7, batch = 16;
-        assertThat(RecurrentCell.splits(c.cell().gates, c.hidden(), batch, 2)).as("a two-thread team splits this model's loops").isTrue();
+        assertThat(RecurrentCell.splits(c.cell(), c.hidden(), batch, 2)).as("a two-thread team splits this model's loops").isTrue();
         Rng data = new Rng(2);
         int[] x = FiniteDifferenceTest.randomTokens(steps * batch, c.vocab(), data);
         int[] y = FiniteDifferenceTest.randomTokens(steps * batch, c.vocab(), data);

@@ -64,7 +64,7 @@ class TeamSplitTest {
         one.initPyTorchDefault(new Rng(1));
         System.arraycopy(one.parameters().values(), 0, two.parameters().values(), 0, one.parameters().size());
         int steps = 7, batch = 5;
-        assertThat(RecurrentCell.splits(c.cell().gates, c.hidden(), batch, 2)).as("a two-thread team splits this model's loops").isTrue();
+        assertThat(RecurrentCell.splits(c.cell(), c.hidden(), batch, 2)).as("a two-thread team splits this model's loops").isTrue();
         Rng data = new Rng(2);
         boolean training = c.dropout() > 0 || c.regularization().weightDrop() > 0;
         for (int round = 0; round < 2; round++) {  // the second round reuses the cached arrays and masks
@@ -144,7 +144,7 @@ class TeamSplitTest {
         System.arraycopy(one.parameters().values(), 0, two.parameters().values(), 0, one.parameters().size());
         RecurrentState s1 = one.zeroState(1), s2 = two.zeroState(1);
         int[] token = {0};
-        assertThat(RecurrentCell.splits(4, 368, 1, 2)).as("LSTM-368 splits at batch 1").isTrue();
+        assertThat(RecurrentCell.splits(CellType.LSTM, 368, 1, 2)).as("LSTM-368 splits at batch 1").isTrue();
         for (int i = 0; i < 20; i++) {
             if (i == 10) sleepUntilTheWorkersPark();
             token[0] = (i * 7) % c.vocab();
