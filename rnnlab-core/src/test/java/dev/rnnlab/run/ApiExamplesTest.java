@@ -145,8 +145,13 @@ class ApiExamplesTest {
         ModelSpec shape = RunSpec.builder().cell(CellType.LSTM).hidden(512).init(Initialization.PYTORCH).build().model();
         LanguageModel lstm = Models.initialized(shape.kind(), shape.config(28), shape.init(), 42, gemm);   // 28 tokens
         long parameters = lstm.parameters().size();
+        ModelSpec normalised = RunSpec.builder().cell(CellType.LSTM_LN).hidden(512).build().model();   // --model lstm_ln
+        LanguageModel lstmLn = Models.initialized(normalised.kind(), normalised.config(28), normalised.init(), 42, gemm);
         // end
         assertThat(parameters).isEqualTo(4L * 512 * (28 + 512) + 2L * 4 * 512 + 512L * 28 + 28);
+        // the normalisations' gains (4H for each product, H for c) and the shift of c
+        assertThat(lstmLn.parameters().size()).isEqualTo(parameters + 2L * 4 * 512 + 2L * 512);
+        assertThat(Models.splitsTimeLoops(normalised.config(28), 32, 2)).isFalse();
     }
 
     @Test
