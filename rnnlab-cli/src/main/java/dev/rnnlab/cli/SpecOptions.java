@@ -13,7 +13,7 @@ final class SpecOptions {
         try {
             return b.model(model);
         } catch (RnnlabException e) {
-            throw new RnnlabException("unknown --model '" + model + "': use scratch, rnn, rnn_relu, gru or lstm");
+            throw new RnnlabException("unknown --model '" + model + "': use scratch, rnn, rnn_relu, gru, lstm or lstm_ln");
         }
     }
 

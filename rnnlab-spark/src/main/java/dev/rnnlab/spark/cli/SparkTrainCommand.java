@@ -195,7 +195,7 @@ final class SparkTrainCommand implements Callable<Integer> {
         try {
             b.model(model);
         } catch (RnnlabException e) {
-            throw new RnnlabException("unknown --model '" + model + "': use rnn, rnn_relu, gru or lstm");
+            throw new RnnlabException("unknown --model '" + model + "': use rnn, rnn_relu, gru, lstm or lstm_ln");
         }
         try {
             return b.build();
