@@ -9,6 +9,7 @@
 #   BUDGET=120 ROWS="baseline defaults" bash bench/awd_results.sh
 #   PEER=0 ROWS=hidden-dropout bash bench/awd_results.sh       # rnnlab only
 #   TRAIN=0 ROWS="baseline schedule" bash bench/awd_results.sh  # only the table and curves, from the rows' runs in $OUT
+#   ONLY=peer ROWS=ar bash bench/awd_results.sh                # the peer only, beside an earlier rnnlab run of the row
 #
 # Every row but the defaults is a 2-layer LSTM-256, batch 32 x 50, Adam, clip 5, on 2 cores: rnnlab as a user
 # runs it (it chooses how to split the work between the cores itself), PyTorch with one thread (its fastest
@@ -20,8 +21,10 @@ TEXT=${TEXT:-../shared/data/tinyshakespeare.txt}
 OUT=${OUT:-runs/awd-$BUDGET}
 PEER=${PEER:-1}
 TRAIN=${TRAIN:-1}
+ONLY=${ONLY:-both}
 ROWS=${ROWS:-"baseline schedule embedding-dropout input-dropout hidden-dropout output-dropout weight-drop ar tar tie average full defaults"}
 [ -f "$TEXT" ] || { echo "awd_results.sh: no text at $TEXT (set TEXT=...)" >&2; exit 1; }
+case "$ONLY" in both) ;; peer) PEER=1 ;; *) echo "awd_results.sh: ONLY must be both or peer, got '$ONLY'" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 
 # NAME -> the options both sides take (the peer's have the same names); "defaults" gives rnnlab none and
@@ -45,8 +48,11 @@ declare -A row=(
 
 for name in $ROWS; do
   [ "$TRAIN" = 1 ] || { [ -f "$OUT/$name/metrics.jsonl" ] || { echo "awd_results.sh: no run of '$name' in $OUT" >&2; exit 1; }; continue; }
+  if [ "$ONLY" = peer ] && [ ! -f "$OUT/$name/metrics.jsonl" ]; then
+    echo "awd_results.sh: ONLY=peer needs rnnlab's run of '$name' in $OUT first" >&2; exit 1
+  fi
   if [ "$name" = defaults ]; then
-    ./rnnlab train "$TEXT" --normalize raw --split 0.9,0.1 --time-budget "${BUDGET}s" \
+    [ "$ONLY" = peer ] || ./rnnlab train "$TEXT" --normalize raw --split 0.9,0.1 --time-budget "${BUDGET}s" \
         --checkpoint "$OUT/$name" --overwrite --sample-length 200 --prefix "ROMEO:" > "$OUT/$name.log"
     # the peer gets the recipe's choices as rnnlab printed them
     peer_args=$(/usr/bin/python3 - "$OUT/$name/config.json" <<'PY'
@@ -65,7 +71,7 @@ PY
 )
   else
     [ -n "${row[$name]+x}" ] || { echo "awd_results.sh: unknown row '$name' (rows: ${!row[*]} defaults)" >&2; exit 1; }
-    ./rnnlab train "$TEXT" --normalize raw --split 0.9,0.1 --model lstm --optimizer adam ${row[$name]} --epochs 1000 \
+    [ "$ONLY" = peer ] || ./rnnlab train "$TEXT" --normalize raw --split 0.9,0.1 --model lstm --optimizer adam ${row[$name]} --epochs 1000 \
         --time-budget "${BUDGET}s" --checkpoint "$OUT/$name" --overwrite --sample-length 200 \
         --prefix "ROMEO:" > "$OUT/$name.log"
     peer_args="${row[$name]}"
