@@ -9,6 +9,7 @@
 #   BUDGET=120 ROWS="baseline defaults" bash bench/awd_results.sh
 #   PEER=0 ROWS=hidden-dropout bash bench/awd_results.sh       # rnnlab only
 #   TRAIN=0 ROWS="baseline schedule" bash bench/awd_results.sh  # only the table and curves, from the rows' runs in $OUT
+#   YMAX=1.8 TRAIN=0 bash bench/awd_results.sh                 # the same, the chart's loss axis cut at 1.8
 #   ONLY=peer ROWS=ar bash bench/awd_results.sh                # the peer only, beside an earlier rnnlab run of the row
 #
 # Every row but the defaults is a 2-layer LSTM-256, batch 32 x 50, Adam, clip 5, on 2 cores: rnnlab as a user
@@ -109,5 +110,5 @@ for name in $ROWS; do
   curves+=("rnnlab $name=$OUT/$name/metrics.jsonl")
   [ -f "$OUT/$name.peer.json" ] && curves+=("PyTorch $name=$OUT/$name.peer.json")
 done
-"$J/bin/java" -cp target/rnnlab.jar bench/ValidationCurves.java "$OUT/curves.png" "${curves[@]}"
+"$J/bin/java" -cp target/rnnlab.jar bench/ValidationCurves.java "$OUT/curves.png" ${YMAX:+--ymax "$YMAX"} "${curves[@]}"
 echo "curves: $OUT/curves.png"
