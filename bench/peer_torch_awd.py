@@ -18,6 +18,8 @@ each written with PyTorch's own operations, so that both sides run the same reci
                            Hinton (2016, eqs. 20-22); compared with each other, they tell what layer
                            normalisation does at a size with the loop's overhead on both sides
 
+`--check-weight-drop` checks the weight drop against torch.nn.LSTM holding the dropped matrix, and exits.
+
 Everything else is as ../shared/bench/peer_torch.py trains (D2L's sequential partitioning with the state
 carried and detached, mean cross-entropy, global-norm clipping, Adam), one layer per torch.nn.LSTM so the
 dropouts can sit between layers. Validation (not counted in the budget) runs every --valid-every seconds of
@@ -25,11 +27,10 @@ training and at the end; the last line printed is one JSON object with the curve
 
   peer_torch_awd.py --text tinyshakespeare.txt --hidden 256 --layers 2 --seconds 600 --threads 1 --blas-threads 1
 """
-import argparse, collections, ctypes, json, math, os, time
+import argparse, collections, ctypes, json, math, os, sys, time
 
 import torch
 import torch.nn.functional as F
-from torch.nn.utils.stateless import functional_call
 
 
 def load_corpus(path):
@@ -50,8 +51,8 @@ def sequential_batches(corpus, batch, steps):
 
 
 class LoopLstm(torch.nn.Module):
-    """One LSTM layer whose time loop runs in Python, parameters named as torch.nn.LSTM's (so weight drop's
-    functional_call works the same). layer_norm: Ba et al. 2016, eqs. 20-22,
+    """One LSTM layer whose time loop runs in Python, parameters named as torch.nn.LSTM's; w_hh, when given,
+    is used in place of W_hh (weight drop). layer_norm: Ba et al. 2016, eqs. 20-22,
         gates = LN(W_hh h_(t-1); a_h, b_hh) + LN(W_ih x_t; a_x, b_ih)      (each over the 4H gates of a row)
         c_t = sigmoid(f) c_(t-1) + sigmoid(i) tanh(g),    h_t = sigmoid(o) tanh(LN(c_t; a_c, b_c))
     with the biases of torch.nn.LSTM as the two shifts; without it torch.nn.LSTM's equations."""
@@ -67,8 +68,9 @@ class LoopLstm(torch.nn.Module):
             self.ln_gain_ih, self.ln_gain_hh = torch.nn.Parameter(torch.ones(4 * hidden)), torch.nn.Parameter(torch.ones(4 * hidden))
             self.ln_gain_c, self.ln_bias_c = torch.nn.Parameter(torch.ones(hidden)), torch.nn.Parameter(torch.zeros(hidden))
 
-    def forward(self, x, state):
+    def forward(self, x, state, w_hh=None):
         H, G = self.hidden, 4 * self.hidden
+        w_hh = self.weight_hh_l0 if w_hh is None else w_hh
         if state is None:
             zero = x.new_zeros(x.shape[1], H)
             state = (zero[None], zero[None])
@@ -80,13 +82,30 @@ class LoopLstm(torch.nn.Module):
             xs = xs + self.bias_ih_l0
         outs = []
         for t in range(x.shape[0]):
-            r = F.linear(h, self.weight_hh_l0)
+            r = F.linear(h, w_hh)
             r = F.layer_norm(r, (G,), self.ln_gain_hh, self.bias_hh_l0) if self.layer_norm else r + self.bias_hh_l0
             i, f, g, o = (xs[t] + r).chunk(4, 1)
             c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
             h = torch.sigmoid(o) * torch.tanh(F.layer_norm(c, (H,), self.ln_gain_c, self.ln_bias_c) if self.layer_norm else c)
             outs.append(h)
         return torch.stack(outs), (h[None], c[None])
+
+
+def lstm_layer(lstm, x, state, w_hh=None):
+    """One layer's forward, with w_hh in place of its W_hh when given (weight drop). torch.nn.LSTM's fused
+    kernel reads the weights the module cached (_flat_weights), so swapping the module's W_hh with
+    torch.nn.utils.stateless.functional_call is silently ignored in PyTorch 1.13 (the output is the undropped
+    one); the kernel torch.nn.LSTM itself calls is called here with the weights listed instead."""
+    if w_hh is None:
+        return lstm(x, state)
+    if isinstance(lstm, LoopLstm):
+        return lstm(x, state, w_hh)
+    if state is None:
+        zero = x.new_zeros(1, x.shape[1], lstm.hidden_size)
+        state = (zero, zero)
+    out, h, c = torch._VF.lstm(x, state, [lstm.weight_ih_l0, w_hh, lstm.bias_ih_l0, lstm.bias_hh_l0],
+                               True, 1, 0.0, lstm.training, False, False)
+    return out, (h, c)
 
 
 def locked_mask(like, p):
@@ -125,11 +144,10 @@ class AwdModel(torch.nn.Module):
         out, states = e, []
         for i, lstm in enumerate(self.layers):
             s = state[i] if state is not None else None
+            dropped = None
             if self.training and a.weight_drop > 0:
                 dropped = F.dropout(lstm.weight_hh_l0, a.weight_drop, training=True)
-                out, s = functional_call(lstm, {"weight_hh_l0": dropped}, (out, s))
-            else:
-                out, s = lstm(out, s)
+            out, s = lstm_layer(lstm, out, s, dropped)
             states.append(s)
             if self.training and i < len(self.layers) - 1 and a.hidden_dropout > 0:
                 out = out * locked_mask(out, a.hidden_dropout)
@@ -167,8 +185,32 @@ def validation_loss(args, model, corpus):
     return total / count
 
 
+def check_weight_drop():
+    """--check-weight-drop: lstm_layer with a dropped W_hh gives what torch.nn.LSTM gives holding that W_hh,
+    dL/dW_hh is the mask times dL/dW', and the Python loop agrees with the fused kernel."""
+    torch.manual_seed(0)
+    fused, x = torch.nn.LSTM(3, 4, 1), torch.randn(5, 2, 3)
+    dropped = F.dropout(fused.weight_hh_l0, 0.2, training=True)
+    holding = torch.nn.LSTM(3, 4, 1)
+    holding.load_state_dict(fused.state_dict())
+    with torch.no_grad():
+        holding.weight_hh_l0.copy_(dropped)
+    out = lstm_layer(fused, x, None, dropped)[0]
+    assert torch.allclose(out, holding(x)[0]), "the dropped W_hh is not the one used"
+    out.pow(2).sum().backward()
+    holding(x)[0].pow(2).sum().backward()
+    mask = (dropped.detach() != 0).float() / 0.8
+    assert torch.allclose(fused.weight_hh_l0.grad, holding.weight_hh_l0.grad * mask, atol=1e-6), "wrong dL/dW_hh"
+    loop = LoopLstm(3, 4, False)
+    loop.load_state_dict(fused.state_dict())
+    assert torch.allclose(lstm_layer(loop, x, None, dropped)[0], out, atol=1e-6), "loop and fused differ"
+    print("weight drop: ok")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if "--check-weight-drop" in sys.argv:
+        return check_weight_drop()
     p.add_argument("--text", required=True)
     p.add_argument("--valid", type=float, default=0.1, help="the held-out last fraction of the text")
     p.add_argument("--hidden", type=int, default=256)
