@@ -189,17 +189,18 @@ def check_weight_drop():
     """--check-weight-drop: lstm_layer with a dropped W_hh gives what torch.nn.LSTM gives holding that W_hh,
     dL/dW_hh is the mask times dL/dW', and the Python loop agrees with the fused kernel."""
     torch.manual_seed(0)
+    p = 0.2
     fused, x = torch.nn.LSTM(3, 4, 1), torch.randn(5, 2, 3)
-    dropped = F.dropout(fused.weight_hh_l0, 0.2, training=True)
+    dropped = F.dropout(fused.weight_hh_l0, p, training=True)
     holding = torch.nn.LSTM(3, 4, 1)
     holding.load_state_dict(fused.state_dict())
     with torch.no_grad():
         holding.weight_hh_l0.copy_(dropped)
-    out = lstm_layer(fused, x, None, dropped)[0]
-    assert torch.allclose(out, holding(x)[0]), "the dropped W_hh is not the one used"
+    out, held = lstm_layer(fused, x, None, dropped)[0], holding(x)[0]
+    assert torch.allclose(out, held), "the dropped W_hh is not the one used"
     out.pow(2).sum().backward()
-    holding(x)[0].pow(2).sum().backward()
-    mask = (dropped.detach() != 0).float() / 0.8
+    held.pow(2).sum().backward()
+    mask = (dropped.detach() != 0).float() / (1 - p)
     assert torch.allclose(fused.weight_hh_l0.grad, holding.weight_hh_l0.grad * mask, atol=1e-6), "wrong dL/dW_hh"
     loop = LoopLstm(3, 4, False)
     loop.load_state_dict(fused.state_dict())

@@ -2,6 +2,7 @@ package dev.rnnlab.cli;
 
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.run.InvalidSpecException;
+import dev.rnnlab.run.ModelSpec;
 import dev.rnnlab.run.RunSpec;
 
 /** Between the options of the commands that build a {@link RunSpec} and the spec: each error under its option's name. */
@@ -13,7 +14,7 @@ final class SpecOptions {
         try {
             return b.model(model);
         } catch (RnnlabException e) {
-            throw new RnnlabException("unknown --model '" + model + "': use scratch, rnn, rnn_relu, gru, lstm or lstm_ln");
+            throw new RnnlabException("unknown --model '" + model + "': use " + ModelSpec.NAMES);
         }
     }
 

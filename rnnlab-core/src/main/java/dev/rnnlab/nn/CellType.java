@@ -39,6 +39,9 @@ public enum CellType {
         return this != LSTM_LN;
     }
 
+    /** The cells' command-line names, as error messages list them. */
+    public static final String NAMES = "rnn, rnn_relu, gru, lstm or lstm_ln";
+
     /** Parses "rnn" (tanh), "rnn_tanh", "rnn_relu", "gru", "lstm", "lstm_ln". */
     public static CellType parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
@@ -47,7 +50,7 @@ public enum CellType {
             case "gru" -> GRU;
             case "lstm" -> LSTM;
             case "lstm_ln", "lstm-ln", "ln_lstm", "ln-lstm" -> LSTM_LN;
-            default -> throw new IllegalArgumentException("unknown cell '" + s + "': use rnn, rnn_relu, gru, lstm or lstm_ln");
+            default -> throw new IllegalArgumentException("unknown cell '" + s + "': use " + NAMES);
         };
     }
 

@@ -68,6 +68,9 @@ public record ModelSpec(ModelKind kind, CellType cell, int hidden, int layers, i
     /** The kind and cell a model name stands for (see {@link #parseName}). */
     public record Named(ModelKind kind, CellType cell) {}
 
+    /** The models' command-line names, as error messages list them. */
+    public static final String NAMES = "scratch, " + CellType.NAMES;
+
     /** The inverse of {@link #name()}: "scratch", "rnn" (tanh), "rnn_relu", "gru", "lstm" or "lstm_ln", any case. */
     public static Named parseName(String name) {
         String n = name == null ? "" : name.toLowerCase(java.util.Locale.ROOT);
@@ -75,7 +78,7 @@ public record ModelSpec(ModelKind kind, CellType cell, int hidden, int layers, i
         try {
             return new Named(ModelKind.ENGINE, CellType.parse(n));
         } catch (IllegalArgumentException e) {
-            throw new dev.rnnlab.RnnlabException("unknown model '" + name + "': use scratch, rnn, rnn_relu, gru, lstm or lstm_ln");
+            throw new dev.rnnlab.RnnlabException("unknown model '" + name + "': use " + NAMES);
         }
     }
 

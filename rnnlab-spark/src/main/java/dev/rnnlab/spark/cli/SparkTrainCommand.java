@@ -2,6 +2,7 @@ package dev.rnnlab.spark.cli;
 
 import dev.rnnlab.RnnlabException;
 import dev.rnnlab.data.Sampling;
+import dev.rnnlab.nn.CellType;
 import dev.rnnlab.run.RunSpec;
 import dev.rnnlab.run.TrainingRun;
 import dev.rnnlab.spark.SparkTraining;
@@ -195,7 +196,7 @@ final class SparkTrainCommand implements Callable<Integer> {
         try {
             b.model(model);
         } catch (RnnlabException e) {
-            throw new RnnlabException("unknown --model '" + model + "': use rnn, rnn_relu, gru, lstm or lstm_ln");
+            throw new RnnlabException("unknown --model '" + model + "': use " + CellType.NAMES);
         }
         try {
             return b.build();
